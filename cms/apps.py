@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CmsConfig(AppConfig):
+    """Wagtail pages: the home page and the programme's content pages."""
+
+    name = "cms"
+    verbose_name = _("Pages")

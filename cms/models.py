@@ -1,0 +1,67 @@
+"""Wagtail page types of the storefront."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.images.blocks import ImageBlock
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The shop's front page: a hero, new products and browsing by kecamatan."""
+
+    hero_title = models.CharField(_("hero title"), max_length=120, blank=True)
+    hero_text = models.TextField(_("hero text"), blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("hero image"),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("hero_title"),
+        FieldPanel("hero_text"),
+        FieldPanel("hero_image"),
+    ]
+    subpage_types = ["cms.StandardPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from oscar.core.loading import get_model
+
+        from places.models import Kecamatan, Mart
+        from search.backends import get_backend
+        from search.backends.database import for_display
+
+        Partner = get_model("partner", "Partner")
+        context = super().get_context(request, *args, **kwargs)
+        context["new_products"] = for_display(get_backend().products(sort="newest")[:12])
+        context["kota_groups"] = Kecamatan.objects.by_kota()
+        context["maker_count"] = Partner.objects.filter(status=Partner.Status.ACTIVE).count()
+        context["mart_count"] = Mart.objects.count()
+        return context
+
+
+class StandardPage(Page):
+    """A plain content page: about the programme, how to join, FAQ."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(
+        [
+            ("heading", blocks.CharBlock(form_classname="title", label=_("Heading"))),
+            ("paragraph", blocks.RichTextBlock(label=_("Paragraph"))),
+            ("image", ImageBlock(label=_("Image"))),
+        ],
+        blank=True,
+        verbose_name=_("body"),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")

@@ -1,0 +1,66 @@
+"""Product listings and keyword search answered by the database alone."""
+
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
+from django.db.models.functions import Coalesce
+from oscar.core.loading import get_model
+
+Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
+Partner = get_model("partner", "Partner")
+
+
+def for_display(queryset):
+    """Everything a product card reads, fetched in a fixed number of queries."""
+    stock = StockRecord.objects.select_related("partner__kecamatan")
+    children = Product.objects.filter(is_public=True).prefetch_related(Prefetch("stockrecords", queryset=stock))
+    return queryset.select_related("product_class").prefetch_related(
+        Prefetch("stockrecords", queryset=stock),
+        Prefetch("children", queryset=children, to_attr="_prefetched_public_children"),
+        "images",
+    )
+
+
+class DatabaseBackend:
+    name = "database"
+
+    def sellable_stock(self, **filters):
+        """Stock records of active member businesses for the product in the outer query."""
+        return StockRecord.objects.filter(
+            Q(product=OuterRef("pk")) | Q(product__parent=OuterRef("pk")),
+            partner__status=Partner.Status.ACTIVE,
+            **filters,
+        )
+
+    def products(self, *, query="", category=None, kecamatan=None, partner=None, sort="relevancy"):
+        """Browsable products sold by active member businesses, filtered and sorted.
+
+        ``category`` is a Category (its descendants count too), ``kecamatan`` a
+        Kecamatan, ``partner`` a Partner.
+        """
+        filters = {}
+        if kecamatan is not None:
+            filters["partner__kecamatan"] = kecamatan
+        if partner is not None:
+            filters["partner"] = partner
+        qs = Product.objects.browsable().filter(Exists(self.sellable_stock(**filters)))
+        if category is not None:
+            qs = qs.filter(categories__in=category.get_descendants_and_self()).distinct()
+        if query:
+            for word in query.split():
+                qs = qs.filter(
+                    Q(title__icontains=word)
+                    | Q(description__icontains=word)
+                    | Q(product_class__name__icontains=word)
+                    | Q(stockrecords__partner__name__icontains=word)
+                    | Q(children__stockrecords__partner__name__icontains=word)
+                )
+            qs = qs.distinct()
+        return self.sort(qs, sort)
+
+    def sort(self, qs, sort):
+        if sort in ("price-asc", "price-desc"):
+            qs = qs.annotate(
+                min_price=Coalesce(Min("stockrecords__price"), Min("children__stockrecords__price"))
+            )
+            return qs.order_by(F("min_price").asc() if sort == "price-asc" else F("min_price").desc(), "-id")
+        return qs.order_by("-date_created", "-id")
