@@ -1,0 +1,1 @@
+"""Fictional demo data for OK OCE Mart: invented businesses, founders and products."""

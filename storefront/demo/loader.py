@@ -1,0 +1,409 @@
+"""Build the demo shop: product types, categories, member businesses, Marts, products.
+
+Every object has a stable natural key (partner code, product UPC, user email,
+Mart slug), so running the loader again only adds what is missing. Products are
+inserted in bulk, in batches, which keeps ``--products 100000`` fast.
+"""
+
+import datetime
+import functools
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify as django_slugify
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
+from oscar.core.loading import get_model
+from tqdm import tqdm
+
+from places.models import Kecamatan, Mart, OpeningHours
+
+from . import images
+from .bulk import RowWriter
+from .catalog import DEMO_KECAMATAN, DESCRIPTIONS, FIRST_NAMES, LAST_NAMES, MART_HOURS, MARTS, PRODUCT_TYPES
+
+Partner = get_model("partner", "Partner")
+StockRecord = get_model("partner", "StockRecord")
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
+ProductAttribute = get_model("catalogue", "ProductAttribute")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
+AttributeOptionGroup = get_model("catalogue", "AttributeOptionGroup")
+AttributeOption = get_model("catalogue", "AttributeOption")
+ProductCategory = get_model("catalogue", "ProductCategory")
+ProductImage = get_model("catalogue", "ProductImage")
+
+UPC_PREFIX = "OKO-"
+# Demo titles repeat a lot; slugify is slow enough to show at 100,000 products.
+slugify = functools.lru_cache(maxsize=4096)(django_slugify)
+# Above this many products, pictures are shared between products with the same
+# title instead of drawn one per product.
+OWN_IMAGE_LIMIT = 2000
+
+DEMO_USERS = {
+    "staff": ("staf@okoce-mart.example", "Staf Program", "okoce-staf-2026"),
+    "editor": ("editor@okoce-mart.example", "Editor Cerita", "okoce-editor-2026"),
+    "seller": ("penjual@okoce-mart.example", "Penjual Contoh", "okoce-penjual-2026"),
+}
+
+# Attributes per product type: (code, name, type, option group or None, on variants?)
+ATTRIBUTES = {
+    "sepatu": [("bahan", "Bahan", "text", None), ("ukuran", "Ukuran", "option", "Ukuran sepatu")],
+    "pakaian": [("bahan", "Bahan kain", "text", None), ("ukuran", "Ukuran", "option", "Ukuran pakaian")],
+    "kerudung": [
+        ("bahan", "Bahan", "text", None),
+        ("dimensi", "Dimensi", "text", None),
+        ("warna", "Warna", "option", "Warna"),
+    ],
+    "makanan-kemasan": [
+        ("berat_bersih", "Berat bersih (gram)", "integer", None),
+        ("sertifikat_halal", "Nomor sertifikat halal", "text", None),
+        ("nomor_pirt", "Nomor P-IRT", "text", None),
+        ("nomor_bpom", "Nomor BPOM MD", "text", None),
+        ("masa_simpan", "Masa simpan (hari)", "integer", None),
+    ],
+    "kerajinan": [("bahan", "Bahan", "text", None)],
+}
+OPTION_GROUPS = {
+    "Ukuran sepatu": PRODUCT_TYPES["sepatu"]["sizes"],
+    "Ukuran pakaian": PRODUCT_TYPES["pakaian"]["sizes"],
+    "Warna": PRODUCT_TYPES["kerudung"]["colours"],
+}
+
+
+@dataclass
+class ProductSpec:
+    """One browsable product (standalone or parent) and its variants, before saving."""
+
+    upc: str
+    type_slug: str
+    partner_code: str
+    title: str
+    description: str
+    category: str
+    attributes: dict
+    image_key: str
+    variants: list = field(default_factory=list)  # [(label, attr_value, price, stock)]
+    price: Decimal = None
+    stock: int = 0
+
+
+class DemoLoader:
+    def __init__(self, products=450, businesses=46, seed=2026, out=None, progress=True):
+        self.n_products = products
+        self.n_businesses = businesses
+        self.seed = seed
+        self.out = out or (lambda msg: None)
+        self.progress = progress
+        self.created = {}
+
+    # --- public -----------------------------------------------------------------
+    def run(self):
+        self.catalogue_structure()
+        self.businesses = self.load_businesses()
+        self.load_users()
+        self.load_marts()
+        self.load_products()
+        return self.created
+
+    # --- structure ----------------------------------------------------------------
+    def catalogue_structure(self):
+        groups = {}
+        for name, values in OPTION_GROUPS.items():
+            group, _ = AttributeOptionGroup.objects.get_or_create(name=name)
+            for value in values:
+                AttributeOption.objects.get_or_create(group=group, option=value)
+            groups[name] = group
+        self.product_classes, self.attributes, self.options, self.categories = {}, {}, {}, {}
+        for slug, spec in PRODUCT_TYPES.items():
+            pclass, _ = ProductClass.objects.get_or_create(slug=slug, defaults={"name": spec["name"], "track_stock": True})
+            self.product_classes[slug] = pclass
+            for code, name, kind, group_name in ATTRIBUTES[slug]:
+                attribute, _ = ProductAttribute.objects.get_or_create(
+                    product_class=pclass,
+                    code=code,
+                    defaults={"name": name, "type": kind, "option_group": groups.get(group_name)},
+                )
+                self.attributes[(slug, code)] = attribute
+        for option in AttributeOption.objects.select_related("group"):
+            self.options[(option.group.name, option.option)] = option
+        breadcrumbs = {spec["category"] for spec in PRODUCT_TYPES.values()}
+        breadcrumbs |= {item[1] for item in PRODUCT_TYPES["makanan-kemasan"]["items"]}
+        for crumb in sorted(breadcrumbs):
+            self.categories[crumb] = create_from_breadcrumbs(crumb)
+
+    # --- businesses ------------------------------------------------------------------
+    def business_specs(self):
+        rng = random.Random(self.seed)
+        kecamatan = {k.slug: k for k in Kecamatan.objects.filter(slug__in=DEMO_KECAMATAN)}
+        type_slugs = list(PRODUCT_TYPES)
+        used = set()
+        for i in range(self.n_businesses):
+            type_slug = type_slugs[i % len(type_slugs)]
+            spec = PRODUCT_TYPES[type_slug]
+            while True:
+                name = " ".join(
+                    part
+                    for part in (
+                        spec["business_prefix"],
+                        rng.choice(spec["brand_words"]),
+                        rng.choice(spec["brand_suffix"]),
+                    )
+                    if part
+                )
+                if name not in used:
+                    used.add(name)
+                    break
+            kec = kecamatan[DEMO_KECAMATAN[i % len(DEMO_KECAMATAN)]]
+            founder = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            yield {
+                "code": slugify(name),
+                "name": name,
+                "type_slug": type_slug,
+                "kecamatan": kec,
+                "address": f"Jl. {rng.choice(['Melati', 'Mawar', 'Kenanga', 'Flamboyan', 'Cendana', 'Nangka'])} "
+                f"{rng.choice(['I', 'II', 'III', 'Raya'])} No. {rng.randint(1, 99)}, {kec.name}",
+                "founder_name": founder,
+                "story": spec["story"].format(
+                    kecamatan=kec.name, year=rng.randint(2015, 2022), staff=rng.randint(3, 25)
+                ),
+                "whatsapp": f"62812{rng.randint(10000000, 99999999)}",
+                "member_number": f"OKOCE-{kec.kemendagri_code.replace('.', '')}-{i + 1:04d}",
+                # Keep one applicant and one suspended member to show those states.
+                "status": Partner.Status.APPLIED if i == self.n_businesses - 1 else (
+                    Partner.Status.SUSPENDED if i == self.n_businesses - 2 else Partner.Status.ACTIVE
+                ),
+            }
+
+    def load_businesses(self):
+        specs = list(self.business_specs())
+        existing = {p.code: p for p in Partner.objects.filter(code__in=[s["code"] for s in specs])}
+        created = 0
+        for spec in tqdm(specs, desc="Member businesses", unit="business", disable=not self.progress):
+            if spec["code"] in existing:
+                continue
+            type_slug = spec.pop("type_slug")
+            partner = Partner(**spec)
+            partner.logo.save(f"{spec['code']}.png", ContentFile(images.logo_image(spec["name"], type_slug)), save=False)
+            partner.save()
+            existing[partner.code] = partner
+            created += 1
+        self.created["businesses"] = created
+        type_slugs = list(PRODUCT_TYPES)
+        return [
+            (existing[spec["code"]], type_slugs[i % len(type_slugs)])
+            for i, spec in enumerate(specs)
+            if existing[spec["code"]].status == Partner.Status.ACTIVE
+        ]
+
+    # --- people -------------------------------------------------------------------
+    def load_users(self):
+        User = get_user_model()
+        created = 0
+        for role, (email, full_name, password) in DEMO_USERS.items():
+            first, last = full_name.split(" ", 1)
+            user, was_created = User.objects.get_or_create(
+                email=email, defaults={"username": email.split("@")[0], "first_name": first, "last_name": last}
+            )
+            if was_created:
+                user.set_password(password)
+                created += 1
+            if role == "staff":
+                user.is_staff = user.is_superuser = True
+            elif role == "editor":
+                user.groups.add(Group.objects.get(name="Editors"))
+                user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+            elif role == "seller":
+                partner = self.businesses[0][0]
+                partner.users.add(user)
+                user.user_permissions.add(Permission.objects.get(codename="dashboard_access"))
+            user.save()
+        self.created["users"] = created
+
+    # --- Marts --------------------------------------------------------------------
+    def load_marts(self):
+        kecamatan = {k.slug: k for k in Kecamatan.objects.all()}
+        created = 0
+        for name, kec_slug, address in MARTS:
+            kec = kecamatan[kec_slug]
+            mart, was_created = Mart.objects.get_or_create(
+                slug=slugify(name),
+                defaults={
+                    "name": name,
+                    "kecamatan": kec,
+                    "address": f"{address}, {kec.name}, {kec.kota}",
+                    "phone": "021-" + str(5550000 + len(name) * 37),
+                    "lat": kec.lat,
+                    "lon": kec.lon,
+                },
+            )
+            if was_created:
+                created += 1
+                OpeningHours.objects.bulk_create(
+                    OpeningHours(
+                        mart=mart,
+                        weekday=day,
+                        opens_at=datetime.time.fromisoformat(opens),
+                        closes_at=datetime.time.fromisoformat(closes),
+                    )
+                    for day, (opens, closes) in MART_HOURS.items()
+                )
+        self.created["marts"] = created
+
+    # --- products -------------------------------------------------------------------
+    def product_specs(self):
+        rng = random.Random(self.seed + 1)
+        for n in range(self.n_products):
+            partner, type_slug = self.businesses[n % len(self.businesses)]
+            spec = PRODUCT_TYPES[type_slug]
+            item_idx = rng.randrange(len(spec["items"]))
+            style_idx = rng.randrange(len(spec["styles"]))
+            item = spec["items"][item_idx]
+            title = f"{item[0]} {spec['styles'][style_idx]}"
+            low, high = item[2], item[3]
+            price = Decimal(rng.randrange(low, high + 1, 5000) // 1000 * 1000)
+            context = {"title": title, "business": partner.name, "kecamatan": partner.kecamatan.name}
+            product = ProductSpec(
+                upc=f"{UPC_PREFIX}{n + 1:07d}",
+                type_slug=type_slug,
+                partner_code=partner.code,
+                title=title,
+                description="",
+                category=spec["category"],
+                attributes={},
+                image_key=f"{type_slug}-{item_idx}-{style_idx}",
+            )
+            if type_slug in ("sepatu", "pakaian"):
+                sizes = spec["sizes"][rng.randrange(0, 2):][:4]
+                product.attributes = {"bahan": item[1]}
+                product.variants = [(s, ("ukuran", s), price, self.stock(rng)) for s in sizes]
+                context.update(material=item[1], sizes=", ".join(sizes))
+            elif type_slug == "kerudung":
+                colours = rng.sample(spec["colours"], 3)
+                dimensions = rng.choice(spec["dimensions"])
+                product.attributes = {"bahan": item[1], "dimensi": dimensions}
+                product.variants = [(c, ("warna", c), price, self.stock(rng)) for c in colours]
+                context.update(material=item[1], dimensions=dimensions, colours=", ".join(colours))
+            elif type_slug == "makanan-kemasan":
+                product.category = item[1]
+                weight = item[4]
+                shelf_life = rng.choice([90, 120, 180, 365])
+                registration = (
+                    {"nomor_pirt": f"{rng.randint(10**14, 10**15 - 1)}"}
+                    if rng.random() < 0.7
+                    else {"nomor_bpom": f"MD {rng.randint(10**11, 10**12 - 1)}"}
+                )
+                product.attributes = {
+                    "berat_bersih": weight,
+                    "sertifikat_halal": f"ID31{rng.randint(10**12, 10**13 - 1)}",
+                    "masa_simpan": shelf_life,
+                    **registration,
+                }
+                product.price, product.stock = price, self.stock(rng)
+                context.update(weight=weight, shelf_life=shelf_life)
+            else:
+                product.attributes = {"bahan": item[1]}
+                product.price, product.stock = price, self.stock(rng)
+                context.update(material=item[1])
+            product.description = DESCRIPTIONS[type_slug].format(**context)
+            yield product
+
+    @staticmethod
+    def stock(rng):
+        return 0 if rng.random() < 0.07 else rng.randint(2, 60)
+
+    def load_products(self, batch_size=2000):
+        existing = set(Product.objects.filter(upc__startswith=UPC_PREFIX).values_list("upc", flat=True))
+        partners = {p.code: p.pk for p, _ in self.businesses}
+        todo = [spec for spec in self.product_specs() if spec.upc not in existing]
+        own_images = self.n_products <= OWN_IMAGE_LIMIT
+        now = timezone.now()
+        products = RowWriter(Product, assign_ids=True)
+        writers = [products] + [RowWriter(m) for m in (StockRecord, ProductAttributeValue, ProductCategory, ProductImage)]
+        bar = tqdm(total=len(todo), desc="Products", unit="product", disable=not self.progress)
+        for start in range(0, len(todo), batch_size):
+            batch = todo[start:start + batch_size]
+            with transaction.atomic():
+                self.insert_batch(batch, partners, own_images, now, *writers)
+                for writer in writers:
+                    writer.flush()
+            bar.update(len(batch))
+        bar.close()
+        products.reset_sequences()
+        self.created["products"] = len(todo)
+
+    def image_name(self, spec, own_images):
+        key = spec.upc if own_images else spec.image_key
+        name = f"demo/products/{key.lower()}.jpg"
+        if not default_storage.exists(name):
+            shade = int(spec.upc[len(UPC_PREFIX):]) if own_images else 0
+            default_storage.save(name, ContentFile(images.product_image(spec.type_slug, spec.title, shade)))
+        return name
+
+    def insert_batch(self, batch, partners, own_images, now, products, stock, values, categories, pictures):
+        for spec in batch:
+            partner_id = partners[spec.partner_code]
+            product_id = products.add(
+                upc=spec.upc,
+                title=spec.title,
+                slug=slugify(spec.title),
+                description=spec.description,
+                structure=Product.PARENT if spec.variants else Product.STANDALONE,
+                product_class_id=self.product_classes[spec.type_slug].pk,
+                is_public=True,
+                date_created=now,
+                date_updated=now,
+            )
+            for code, value in spec.attributes.items():
+                self.add_attribute_value(values, spec.type_slug, product_id, code, value)
+            categories.add(product_id=product_id, category_id=self.categories[spec.category].pk)
+            pictures.add(
+                product_id=product_id, original=self.image_name(spec, own_images), caption=spec.title,
+                display_order=0, date_created=now,
+            )
+            if not spec.variants:
+                self.add_stockrecord(stock, partner_id, product_id, spec.upc, spec.price, spec.stock, now)
+            for i, (label, (code, value), price, count) in enumerate(spec.variants):
+                upc = f"{spec.upc}-{i + 1}"
+                child_id = products.add(
+                    upc=upc,
+                    title=f"{spec.title} – {label}",
+                    slug=slugify(f"{spec.title} {label}"),
+                    structure=Product.CHILD,
+                    parent_id=product_id,
+                    is_public=True,
+                    date_created=now,
+                    date_updated=now,
+                )
+                self.add_stockrecord(stock, partner_id, child_id, upc, price, count, now)
+                self.add_attribute_value(values, spec.type_slug, child_id, code, value)
+
+    @staticmethod
+    def add_stockrecord(stock, partner_id, product_id, sku, price, count, now):
+        stock.add(
+            partner_id=partner_id,
+            product_id=product_id,
+            partner_sku=sku,
+            price=price,
+            price_currency="IDR",
+            num_in_stock=count,
+            low_stock_threshold=3,
+            date_created=now,
+            date_updated=now,
+        )
+
+    def add_attribute_value(self, values, type_slug, product_id, code, value):
+        attribute = self.attributes[(type_slug, code)]
+        if attribute.type == "option":
+            column = {"value_option_id": self.options[(attribute.option_group.name, value)].pk}
+        elif attribute.type == "integer":
+            column = {"value_integer": value}
+        else:
+            column = {"value_text": value}
+        values.add(attribute_id=attribute.pk, product_id=product_id, **column)
