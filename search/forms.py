@@ -23,7 +23,12 @@ class SearchForm(forms.Form):
             attrs={"placeholder": _("Search shoes, kerudung, rendang, makers…"), "type": "search", "autocomplete": "off"}
         ),
     )
-    sort_by = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+    sort_by = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=SORT_CHOICES,
+        required=False,
+        widget=forms.Select(attrs={"onchange": "this.form.submit()"}),
+    )
 
     def cleaned_query(self):
         return self.cleaned_data.get("q", "").strip() if self.is_valid() else ""

@@ -23,13 +23,17 @@ def for_display(queryset):
 class DatabaseBackend:
     name = "database"
 
-    def sellable_stock(self, **filters):
-        """Stock records of active member businesses for the product in the outer query."""
-        return StockRecord.objects.filter(
-            Q(product=OuterRef("pk")) | Q(product__parent=OuterRef("pk")),
-            partner__status=Partner.Status.ACTIVE,
-            **filters,
-        )
+    def is_sellable(self, **partner_filters):
+        """The outer product, or one of its variants, is stocked by an active member business.
+
+        The partner condition is an uncorrelated IN list and the product condition
+        two EXISTS clauses rather than one with an OR, so that each EXISTS is driven
+        by its own index (stock record's product, product's parent) however large
+        the catalogue grows.
+        """
+        partners = Partner.objects.filter(status=Partner.Status.ACTIVE, **partner_filters).values("pk")
+        stock = StockRecord.objects.filter(partner__in=partners)
+        return Exists(stock.filter(product=OuterRef("pk"))) | Exists(stock.filter(product__parent=OuterRef("pk")))
 
     def products(self, *, query="", category=None, kecamatan=None, partner=None, sort="relevancy"):
         """Browsable products sold by active member businesses, filtered and sorted.
@@ -39,10 +43,10 @@ class DatabaseBackend:
         """
         filters = {}
         if kecamatan is not None:
-            filters["partner__kecamatan"] = kecamatan
+            filters["kecamatan"] = kecamatan
         if partner is not None:
-            filters["partner"] = partner
-        qs = Product.objects.browsable().filter(Exists(self.sellable_stock(**filters)))
+            filters["pk"] = partner.pk
+        qs = Product.objects.browsable().filter(self.is_sellable(**filters))
         if category is not None:
             qs = qs.filter(categories__in=category.get_descendants_and_self()).distinct()
         if query:
