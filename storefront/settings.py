@@ -247,7 +247,8 @@ OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "line4", "postcode", "country")
 OSCAR_ACCOUNTS_REDIRECT_URL = "customer:profile-view"
-OSCAR_HIDDEN_FEATURES = ["reviews"]
+# Reviews and wishlists stay off until the programme moderates them.
+OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
 # Oscar's haystack views are replaced by search/; its settings check still
 # wants a connection dict, which stays inert because haystack is not installed.
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}

@@ -1,0 +1,45 @@
+# OK OCE Mart: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: run setup db demo test lint messages clean
+
+## make run: install everything, create the SQLite database, load demo data, serve on http://127.0.0.1:8000
+run: demo
+	@echo ""
+	@echo "OK OCE Mart is starting on http://$(HOST)/  (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver $(HOST)
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %d.%d). Run: make PYTHON=/path/to/python3.11" % sys.version_info[:2])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+db: setup
+	@echo "Preparing the database (the first time takes about a minute on SQLite)..."
+	$(BIN)/python manage.py migrate --noinput -v 1
+
+demo: db
+	$(BIN)/python manage.py load_demo
+
+## make test: the whole test suite (services it cannot find are skipped unless STRICT_SERVICES=1)
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## make messages: refresh and compile the id/en translation catalogs (needs gettext)
+messages: setup
+	$(BIN)/python manage.py makemessages -l id -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf var
