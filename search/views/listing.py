@@ -21,7 +21,6 @@ class ProductListView(ListView):
     """A paginated product listing answered by the configured search backend."""
 
     context_object_name = "products"
-    paginate_by = settings.OSCAR_PRODUCTS_PER_PAGE
     template_name = "oscar/catalogue/browse.html"
     summary = _("All products")
 
@@ -31,6 +30,9 @@ class ProductListView(ListView):
 
     def backend_filters(self):
         return {}
+
+    def get_paginate_by(self, queryset):
+        return settings.OSCAR_PRODUCTS_PER_PAGE
 
     def get_queryset(self):
         return get_backend().products(
