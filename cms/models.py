@@ -33,6 +33,7 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         from oscar.core.loading import get_model
 
+        from places.maps import dot_map
         from places.models import Kecamatan, Mart
         from search.backends import get_backend
         from search.backends.database import for_display
@@ -41,6 +42,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["new_products"] = for_display(get_backend().products(sort="newest")[:12])
         context["kota_groups"] = Kecamatan.objects.by_kota()
+        context["dots"] = dot_map()
         context["maker_count"] = Partner.objects.filter(status=Partner.Status.ACTIVE).count()
         context["mart_count"] = Mart.objects.count()
         return context
