@@ -80,3 +80,21 @@ def logo_image(name, type_slug):
     buffer = BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def story_image(type_slug, title):
+    """A 1200×675 banner for a founder story: the product type's colours and the story title."""
+    dark, light = TYPE_COLOURS[type_slug]
+    image = Image.new("RGB", (1200, 675), dark)
+    draw = ImageDraw.Draw(image)
+    for i in range(0, 1200, 60):
+        draw.ellipse([i - 20, 560 - (i % 180), i + 100, 680 - (i % 180)], fill=light)
+    _draw_shape(draw, type_slug, light, (820, 120, 1120, 420))
+    font = _font(54)
+    y = 140
+    for line in _wrap(draw, title, font, 700)[:4]:
+        draw.text((70, y), line, font=font, fill=(255, 255, 255))
+        y += 70
+    buffer = BytesIO()
+    image.save(buffer, "JPEG", quality=82)
+    return buffer.getvalue()

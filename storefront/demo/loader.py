@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify as django_slugify
 from oscar.apps.catalogue.categories import create_from_breadcrumbs
@@ -26,6 +27,7 @@ from places.models import Kecamatan, Mart, OpeningHours
 
 from . import images
 from .bulk import RowWriter
+from .stories import STORIES
 from .catalog import DEMO_KECAMATAN, DESCRIPTIONS, FIRST_NAMES, LAST_NAMES, MART_HOURS, MARTS, PRODUCT_TYPES
 
 Partner = get_model("partner", "Partner")
@@ -50,6 +52,7 @@ DEMO_USERS = {
     "staff": ("staf@okoce-mart.example", "Staf Program", "okoce-staf-2026"),
     "editor": ("editor@okoce-mart.example", "Editor Cerita", "okoce-editor-2026"),
     "seller": ("penjual@okoce-mart.example", "Penjual Contoh", "okoce-penjual-2026"),
+    "lead": ("lead@okoce-mart.example", "Marketing Lead", "okoce-lead-2026"),
 }
 
 # Attributes per product type: (code, name, type, option group or None, on variants?)
@@ -110,6 +113,7 @@ class DemoLoader:
         self.load_users()
         self.load_marts()
         self.load_products()
+        self.load_stories()
         return self.created
 
     # --- structure ----------------------------------------------------------------
@@ -218,7 +222,8 @@ class DemoLoader:
                 user.is_staff = user.is_superuser = True
             elif role == "editor":
                 user.groups.add(Group.objects.get(name="Editors"))
-                user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+            elif role == "lead":
+                user.groups.add(Group.objects.get(name="Editors"), Group.objects.get(name="Marketing lead"))
             elif role == "seller":
                 partner = self.businesses[0][0]
                 partner.users.add(user)
@@ -407,3 +412,54 @@ class DemoLoader:
         else:
             column = {"value_text": value}
         values.add(attribute_id=attribute.pk, product_id=product_id, **column)
+
+    # --- founder stories ------------------------------------------------------------
+    def load_stories(self):
+        """Publish the demo founder stories under the story index (skipping those already there)."""
+        from wagtail.images import get_image_model
+        from wagtail.rich_text import RichText
+
+        from cms.models import FounderStoryPage, StoryIndexPage
+
+        index = StoryIndexPage.objects.first()
+        if index is None:
+            self.created["stories"] = 0
+            return
+        Image = get_image_model()
+        existing = set(FounderStoryPage.objects.values_list("slug", flat=True))
+        used, created = set(), 0
+        for story in STORIES:
+            business = next(p for p, t in self.businesses if t == story["type"] and p.pk not in used)
+            used.add(business.pk)
+            if story["slug"] in existing:
+                continue
+            words = {"founder": business.founder_name, "business": business.name, "kecamatan": business.kecamatan.name}
+            hero = Image.objects.create(
+                title=story["title"],
+                file=ContentFile(images.story_image(story["type"], story["title"]), name=f"{story['slug']}.jpg"),
+            )
+            products = list(
+                Product.objects.browsable()
+                .filter(Q(stockrecords__partner=business) | Q(children__stockrecords__partner=business))
+                .distinct()
+                .order_by("pk")[:4]
+            )
+            body = [("paragraph", RichText(f"<p>{text.format(**words)}</p>")) for text in story["paragraphs"]]
+            body.insert(1, ("quote", {"quote": story["quote"], "attribution": business.founder_name}))
+            body.append(("numbers", {"items": [{"value": v, "label": label} for v, label in story["numbers"]]}))
+            if products:
+                body.append(("products", {"title": "", "products": products}))
+            page = FounderStoryPage(
+                title=story["title"],
+                slug=story["slug"],
+                founder_name=business.founder_name,
+                business=business,
+                category=self.categories.get(PRODUCT_TYPES[story["type"]]["category"]),
+                hero_image=hero,
+                intro=story["intro"].format(**words),
+                body=body,
+            )
+            index.add_child(instance=page)
+            page.save_revision().publish()
+            created += 1
+        self.created["stories"] = created

@@ -26,7 +26,8 @@ class Command(BaseCommand):
         created = loader.run()
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo data ready: {businesses} businesses, {marts} Marts, {products} products and {users} users added "
+                "Demo data ready: {businesses} businesses, {marts} Marts, {products} products, {stories} stories and "
+                "{users} users added "
                 "(anything already there was kept).".format(**created)
             )
         )

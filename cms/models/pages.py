@@ -1,4 +1,4 @@
-"""Wagtail page types of the storefront."""
+"""The home page and plain content pages."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +7,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageBlock
 from wagtail.models import Page
+
+from cms.choosers import ProductChooserBlock
 
 
 class HomePage(Page):
@@ -19,12 +21,27 @@ class HomePage(Page):
         verbose_name=_("hero image"),
     )
 
+    featured_stories = StreamField(
+        [("story", blocks.PageChooserBlock(page_type="cms.FounderStoryPage", label=_("Story")))],
+        blank=True,
+        verbose_name=_("featured stories"),
+        help_text=_("Leave empty to show the three newest stories."),
+    )
+    featured_products = StreamField(
+        [("product", ProductChooserBlock(label=_("Product")))],
+        blank=True,
+        verbose_name=_("featured products"),
+        help_text=_("Leave empty to show the newest products."),
+    )
+
     content_panels = Page.content_panels + [
         FieldPanel("hero_title"),
         FieldPanel("hero_text"),
         FieldPanel("hero_image"),
+        FieldPanel("featured_stories"),
+        FieldPanel("featured_products"),
     ]
-    subpage_types = ["cms.StandardPage"]
+    subpage_types = ["cms.StandardPage", "cms.StoryIndexPage"]
     max_count = 1
 
     class Meta:
@@ -33,6 +50,9 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         from oscar.core.loading import get_model
 
+        from cms.models.stories import FounderStoryPage
+        from cms.templatetags.story_tags import available_products
+        from places.impact import impact_by_kecamatan
         from places.maps import dot_map
         from places.models import Kecamatan, Mart
         from search.backends import get_backend
@@ -40,7 +60,14 @@ class HomePage(Page):
 
         Partner = get_model("partner", "Partner")
         context = super().get_context(request, *args, **kwargs)
-        context["new_products"] = for_display(get_backend().products(sort="newest")[:12])
+        chosen = available_products([block.value for block in self.featured_products])
+        context["new_products"] = chosen or for_display(get_backend().products(sort="newest")[:8])
+        stories = [block.value.specific for block in self.featured_stories if block.value and block.value.live]
+        context["stories"] = stories or list(
+            FounderStoryPage.objects.live().public().select_related("business__kecamatan")
+            .prefetch_related("hero_image__renditions").order_by("-first_published_at")[:3]
+        )
+        context["impact"] = impact_by_kecamatan()
         context["kota_groups"] = Kecamatan.objects.by_kota()
         context["dots"] = dot_map()
         context["maker_count"] = Partner.objects.filter(status=Partner.Status.ACTIVE).count()

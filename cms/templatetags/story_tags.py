@@ -1,0 +1,41 @@
+"""Links between founder stories and the shop's products and businesses."""
+
+from urllib.parse import quote
+
+from django import template
+
+from cms.models import FounderStoryPage
+from search.backends import get_backend
+from search.backends.database import for_display
+
+register = template.Library()
+
+
+@register.simple_tag
+def available_products(products):
+    """The chosen products a shopper can still buy, in the editor's order.
+
+    Deleted products arrive as None; suspended makers' and hidden products are
+    filtered by the same rules as every listing.
+    """
+    ids = [product.pk for product in products if product is not None]
+    if not ids:
+        return []
+    found = {p.pk: p for p in for_display(get_backend().products().filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
+@register.simple_tag
+def stories_of(business, limit=None):
+    """Published stories about a member business, newest first."""
+    if business is None:
+        return []
+    stories = FounderStoryPage.objects.live().public().filter(business=business).order_by("-first_published_at")
+    return list(stories[:limit] if limit else stories)
+
+
+@register.simple_tag(takes_context=True)
+def whatsapp_share_url(context, text, url):
+    """A wa.me link that shares ``text`` and the absolute ``url``."""
+    absolute = context["request"].build_absolute_uri(url)
+    return "https://wa.me/?text=" + quote(f"{text} {absolute}")
