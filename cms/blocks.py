@@ -6,9 +6,23 @@ from wagtail.images.blocks import ImageChooserBlock
 
 from .choosers import ProductChooserBlock
 
-# Rich text limited to what a story needs; Wagtail's rich text whitelists
-# elements and attributes, so pasted HTML cannot carry script.
+# Rich text limited to what a story needs.
 STORY_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3"]
+
+
+class SafeRichTextBlock(blocks.RichTextBlock):
+    """Rich text cleaned against the feature whitelist whenever it is stored.
+
+    The admin's editor already drops anything outside the whitelist; cleaning
+    at save as well covers text that arrives another way (imports, scripts,
+    the API), so no stored story can carry script or event handlers.
+    """
+
+    def get_prep_value(self, value):
+        from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
+
+        source = super().get_prep_value(value)
+        return EditorHTMLConverter(features=self.features).whitelister.clean(source)
 
 
 class CaptionedImageBlock(blocks.StructBlock):
@@ -52,7 +66,7 @@ class NumbersBlock(blocks.StructBlock):
 
 
 class StoryBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(features=STORY_FEATURES, label=_("Paragraph"))
+    paragraph = SafeRichTextBlock(features=STORY_FEATURES, label=_("Paragraph"))
     image = CaptionedImageBlock(label=_("Image with caption"))
     quote = QuoteBlock(label=_("Quote"))
     products = ProductCarouselBlock(label=_("Product carousel"))

@@ -5,6 +5,7 @@ shopper could see is offered: browsable products and active businesses.
 """
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 from wagtail.admin.forms.choosers import BaseFilterForm
@@ -21,9 +22,9 @@ class NameSearchForm(BaseFilterForm):
     def filter(self, objects):
         query = self.cleaned_data.get("q", "").strip()
         if query:
-            condition = forms.models.Q()
+            condition = Q()
             for name in self.search_fields:
-                condition |= forms.models.Q(**{f"{name}__icontains": query})
+                condition |= Q(**{f"{name}__icontains": query})
             objects = objects.filter(condition)
             self.is_searching, self.search_query = True, query
         return objects

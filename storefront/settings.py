@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail.locales",
+    "wagtail.contrib.simple_translation",
     "wagtail",
     "modelcluster",
     "taggit",
@@ -170,6 +171,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # A file, so `pytest --reuse-db` can skip the minute-long migration next time.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     # Concurrent dev-server requests and the demo loader share one file.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
@@ -261,7 +264,12 @@ PPN_RATE = os.environ.get("PPN_RATE", "0")
 # --- Wagtail ---------------------------------------------------------------
 WAGTAIL_SITE_NAME = "OK OCE Mart"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
-WAGTAIL_I18N_ENABLED = False
+# Pages can be translated into English (wagtail.contrib.simple_translation:
+# "Translate" copies a page into the English tree for the editor to rewrite).
+# Shoppers choosing English see the English version where one is published and
+# the Indonesian page otherwise (see HomePage.route).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -6,7 +6,8 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageBlock
-from wagtail.models import Page
+from django.http import Http404
+from wagtail.models import Locale, Page
 
 from cms.choosers import ProductChooserBlock
 
@@ -42,15 +43,24 @@ class HomePage(Page):
         FieldPanel("featured_products"),
     ]
     subpage_types = ["cms.StandardPage", "cms.StoryIndexPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """Serve the page in the shopper's language, or in Indonesian if it has no translation yet."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            default = Locale.get_default()
+            if self.locale_id == default.pk:
+                raise
+            return self.get_translation(default).specific.route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from oscar.core.loading import get_model
 
-        from cms.models.stories import FounderStoryPage
+        from cms.models.stories import FounderStoryPage, in_active_language
         from cms.templatetags.story_tags import available_products
         from places.impact import impact_by_kecamatan
         from places.maps import dot_map
@@ -63,9 +73,10 @@ class HomePage(Page):
         chosen = available_products([block.value for block in self.featured_products])
         context["new_products"] = chosen or for_display(get_backend().products(sort="newest")[:8])
         stories = [block.value.specific for block in self.featured_stories if block.value and block.value.live]
-        context["stories"] = stories or list(
-            FounderStoryPage.objects.live().public().select_related("business__kecamatan")
-            .prefetch_related("hero_image__renditions").order_by("-first_published_at")[:3]
+        context["stories"] = stories or in_active_language(
+            FounderStoryPage.objects.live().public().filter(locale=Locale.get_default())
+            .select_related("business__kecamatan").prefetch_related("hero_image__renditions")
+            .order_by("-first_published_at")[:3]
         )
         context["impact"] = impact_by_kecamatan()
         context["kota_groups"] = Kecamatan.objects.by_kota()

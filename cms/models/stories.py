@@ -6,7 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from cms.blocks import StoryBodyBlock
@@ -20,17 +20,20 @@ class StoryIndexPage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.FounderStoryPage"]
-    max_count = 1
+    max_count_per_parent = 1
     per_page = 9
 
     class Meta:
         verbose_name = _("story index")
 
     def stories(self, kecamatan=None, category=None):
+        """Live stories, newest first. Stories are written in Indonesian; an English
+        index lists the same stories (see ``in_active_language``)."""
+        default_index = self if self.locale_id == Locale.get_default().pk else self.get_translation(Locale.get_default())
         stories = (
             FounderStoryPage.objects.live()
             .public()
-            .child_of(self)
+            .child_of(default_index)
             .select_related("business__kecamatan", "category")
             .prefetch_related("hero_image__renditions")
             .order_by("-first_published_at", "-pk")
@@ -48,8 +51,10 @@ class StoryIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         kecamatan, category = request.GET.get("kecamatan", ""), request.GET.get("kategori", "")
         paginator = Paginator(self.stories(kecamatan, category), self.per_page)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        page_obj.object_list = in_active_language(page_obj.object_list)
         context.update(
-            page_obj=paginator.get_page(request.GET.get("page")),
+            page_obj=page_obj,
             paginator=paginator,
             selected_kecamatan=kecamatan,
             selected_category=category,
@@ -59,6 +64,23 @@ class StoryIndexPage(Page):
             category_options=Category.objects.filter(story_pages__live=True).distinct().order_by("name"),
         )
         return context
+
+
+def in_active_language(stories):
+    """Swap each story for its published translation in the active language, in one query."""
+    stories = list(stories)
+    active = Locale.get_active()
+    if not stories or all(story.locale_id == active.pk for story in stories):
+        return stories
+    translations = {
+        story.translation_key: story
+        for story in FounderStoryPage.objects.live()
+        .public()
+        .filter(locale=active, translation_key__in=[s.translation_key for s in stories])
+        .select_related("business__kecamatan", "category")
+        .prefetch_related("hero_image__renditions")
+    }
+    return [translations.get(story.translation_key, story) for story in stories]
 
 
 class FounderStoryPage(Page):

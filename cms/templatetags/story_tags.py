@@ -3,8 +3,10 @@
 from urllib.parse import quote
 
 from django import template
+from wagtail.models import Locale
 
 from cms.models import FounderStoryPage
+from cms.models.stories import in_active_language
 from search.backends import get_backend
 from search.backends.database import for_display
 
@@ -27,11 +29,15 @@ def available_products(products):
 
 @register.simple_tag
 def stories_of(business, limit=None):
-    """Published stories about a member business, newest first."""
+    """Published stories about a member business, newest first, in the shopper's language where translated."""
     if business is None:
         return []
-    stories = FounderStoryPage.objects.live().public().filter(business=business).order_by("-first_published_at")
-    return list(stories[:limit] if limit else stories)
+    stories = (
+        FounderStoryPage.objects.live().public()
+        .filter(business=business, locale=Locale.get_default())
+        .order_by("-first_published_at")
+    )
+    return in_active_language(stories[:limit] if limit else stories)
 
 
 @register.simple_tag(takes_context=True)

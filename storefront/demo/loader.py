@@ -417,11 +417,12 @@ class DemoLoader:
     def load_stories(self):
         """Publish the demo founder stories under the story index (skipping those already there)."""
         from wagtail.images import get_image_model
+        from wagtail.models import Locale
         from wagtail.rich_text import RichText
 
         from cms.models import FounderStoryPage, StoryIndexPage
 
-        index = StoryIndexPage.objects.first()
+        index = StoryIndexPage.objects.filter(locale=Locale.get_default()).first()
         if index is None:
             self.created["stories"] = 0
             return
@@ -463,3 +464,31 @@ class DemoLoader:
             page.save_revision().publish()
             created += 1
         self.created["stories"] = created
+        self.translate_site_pages(index)
+
+    @staticmethod
+    def translate_site_pages(index):
+        """English versions of the home page and the story index, so editors can translate stories."""
+        from wagtail.models import Locale
+
+        english = Locale.objects.filter(language_code="en").first()
+        if english is None:
+            return
+        texts = {
+            "home": {
+                "title": "OK OCE Mart",
+                "hero_title": "Made in Jakarta, straight from the makers",
+                "hero_text": "Shoes, clothing, kerudung, packaged food and crafts from OK OCE members in 44 kecamatan.",
+            },
+            "cerita": {
+                "title": "Founder stories",
+                "intro": "How OK OCE members grew from home kitchens and workshops to loyal customers.",
+            },
+        }
+        for page in (index.get_parent().specific, index):
+            if page.has_translation(english):
+                continue
+            translation = page.copy_for_translation(english)
+            for field, value in texts[page.slug].items():
+                setattr(translation, field, value)
+            translation.save_revision().publish()
