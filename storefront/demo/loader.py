@@ -430,7 +430,11 @@ class DemoLoader:
         existing = set(FounderStoryPage.objects.values_list("slug", flat=True))
         used, created = set(), 0
         for story in STORIES:
-            business = next(p for p, t in self.businesses if t == story["type"] and p.pk not in used)
+            # A business of the story's kind, a fresh one while there are enough.
+            candidates = [p for p, t in self.businesses if t == story["type"]]
+            business = next((p for p in candidates if p.pk not in used), candidates[0] if candidates else None)
+            if business is None:
+                continue
             used.add(business.pk)
             if story["slug"] in existing:
                 continue

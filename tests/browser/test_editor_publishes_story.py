@@ -1,0 +1,108 @@
+"""Headless Chromium: an editor writes a founder story with a product carousel in
+Wagtail, submits it, the Marketing lead approves, and shoppers see it.
+
+Real browser, real admin JavaScript (choosers, StreamField), live server.
+Screenshots go to test-artifacts/screens/.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from tests.browser.test_storefront_screens import SHOTS, browser  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def people():
+    call_command("load_demo", "--no-progress", "--products", "40", "--businesses", "8")
+    User = get_user_model()
+    editor = User.objects.create_user(username="tulis", email="tulis@example.test", password="rahasia-tulis-1")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    lead = User.objects.create_user(username="setuju", email="setuju@example.test", password="rahasia-setuju-1")
+    lead.groups.add(Group.objects.get(name="Editors"), Group.objects.get(name="Marketing lead"))
+    from cms.models import StoryIndexPage
+    from partner.models import Partner
+    from wagtail.models import Locale
+
+    index = StoryIndexPage.objects.get(locale=Locale.get_default())
+    maker = Partner.objects.filter(status="active").order_by("pk").first()
+    from search.backends import get_backend
+
+    product = get_backend().products().filter(stockrecords__partner=maker).first() or get_backend().products().filter(
+        children__stockrecords__partner=maker
+    ).first()
+    return {"index": index, "maker": maker, "product": product}
+
+
+def log_in(page, base, username, password):
+    page.goto(base + "/cms/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/cms/")
+
+
+def choose_in_modal(page, text):
+    """Search the open chooser modal for ``text`` and pick the first match."""
+    modal = page.locator(".modal.in").last
+    modal.locator("input[name=q]").fill(text)
+    page.wait_for_timeout(1000)
+    modal.get_by_role("link", name=text).first.click()
+    page.wait_for_timeout(800)
+
+
+def test_editor_writes_story_lead_publishes_shopper_reads(people, live_server, browser, monkeypatch):  # noqa: F811
+    # Playwright's sync API runs an event loop in this thread; the ORM checks
+    # below are plain blocking queries, which is safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    base = live_server.url
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    log_in(page, base, "tulis", "rahasia-tulis-1")
+
+    page.goto(f"{base}/cms/pages/add/cms/founderstorypage/{people['index'].pk}/")
+    page.fill("#id_title", "Perjalanan dari bengkel kecil")
+    page.fill("#id_founder_name", people["maker"].founder_name)
+    page.fill("#id_intro", "Kisah tentang ketekunan dan pelanggan setia.")
+    page.locator("[data-chooser-action-choose]").first.click()  # the member business chooser
+    page.wait_for_timeout(800)
+    choose_in_modal(page, people["maker"].name)
+
+    # Body: a product carousel with one product picked in the product chooser.
+    page.locator(".c-sf-add-button").first.click()
+    page.get_by_text("Product carousel", exact=True).click()
+    page.get_by_text("Choose a product", exact=True).first.click()
+    page.wait_for_timeout(800)
+    choose_in_modal(page, people["product"].title)
+    page.screenshot(path=str(SHOTS / "editor-story-form.png"), full_page=True)
+
+    # "Submit to <workflow>" from the footer's action menu.
+    page.locator("[data-w-dropdown-target=toggle]").last.click()
+    page.locator("button[name=action-submit]").click()
+    page.wait_for_load_state("networkidle")
+
+    from cms.models import FounderStoryPage
+
+    story = FounderStoryPage.objects.get(title="Perjalanan dari bengkel kecil")
+    assert not story.live
+    assert page.context.request.get(base + "/cerita/").status == 200
+
+    # The Marketing lead approves from the edit screen.
+    page.context.clear_cookies()
+    log_in(page, base, "setuju", "rahasia-setuju-1")
+    page.goto(f"{base}/cms/pages/{story.pk}/edit/")
+    page.locator("[data-w-dropdown-target=toggle]").last.click()
+    page.locator("button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])").click()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    story.refresh_from_db()
+    assert story.live
+
+    shopper = browser.new_page(viewport={"width": 390, "height": 900})
+    shopper.goto(base + story.url)
+    assert shopper.locator("h1").inner_text() == "Perjalanan dari bengkel kecil"
+    assert shopper.locator(".story-carousel .product-card").count() == 1
+    shopper.screenshot(path=str(SHOTS / "story-390.png"), full_page=True)
