@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 from oscar.core.loading import get_model
 
+from cms.models import FounderStoryPage
+
 Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
@@ -18,6 +20,7 @@ def counts():
         "products": Product.objects.count(),
         "stock": StockRecord.objects.count(),
         "images": ProductImage.objects.count(),
+        "stories": FounderStoryPage.objects.count(),
     }
 
 
@@ -44,6 +47,9 @@ def test_default_demo_meets_the_brief_and_loading_again_duplicates_nothing(capsy
     assert all(Partner.objects.exclude(logo="").values_list("logo", flat=True))
     # Every browsable product has a picture and a seller.
     assert browsable.filter(images__isnull=True).count() == 0
+
+    assert FounderStoryPage.objects.live().count() >= 8
+    assert FounderStoryPage.objects.filter(business__isnull=False).values("business__kecamatan").distinct().count() >= 5
 
     call_command("load_demo", "--no-progress")
     assert counts() == first

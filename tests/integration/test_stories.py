@@ -257,3 +257,14 @@ def test_english_shopper_reads_the_indonesian_story_when_there_is_no_translation
     response = client.get(story.url)
     assert response.status_code == 200
     assert "Rendang dalam kotak kayu" in text(response)
+
+
+def test_story_is_shareable_and_in_the_sitemap(client, index, maker, rendang):
+    story = publish_story(index, maker, products=[rendang])
+    page = client.get(story.url).content.decode()
+    assert '<meta property="og:title" content="Rendang dalam kotak kayu">' in page
+    assert "https://wa.me/?text=" in page
+    sitemap_index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-pages.xml" in sitemap_index and "sitemap-products.xml" in sitemap_index
+    assert story.url in client.get("/sitemap-pages.xml").content.decode()
+    assert rendang.get_absolute_url() in client.get("/sitemap-products.xml").content.decode()
