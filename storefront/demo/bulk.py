@@ -24,11 +24,10 @@ class RowWriter:
         self.model = model
         meta = model._meta
         self.fields = [f for f in meta.concrete_fields if assign_ids or not f.primary_key]
-        self.defaults = {
-            f.attname: f.get_db_prep_save(f.get_default(), connection)
-            for f in self.fields
-            if not f.primary_key
-        }
+        self.position = {f.attname: i for i, f in enumerate(self.fields)}
+        self.template = [
+            None if f.primary_key else f.get_db_prep_save(f.get_default(), connection) for f in self.fields
+        ]
         self.assign_ids = assign_ids
         self.rows = []
         if assign_ids:
@@ -45,12 +44,12 @@ class RowWriter:
         self.cache = {}
 
     def add(self, **values):
-        row = dict(self.defaults)
+        row = self.template.copy()
         pk = None
         if self.assign_ids:
             pk = self.next_id
             self.next_id += 1
-            row[self.model._meta.pk.attname] = pk
+            row[self.position[self.model._meta.pk.attname]] = pk
         for name, value in values.items():
             # Plain ints, strings and booleans go as they are; dates and
             # decimals are adapted once per distinct value.
@@ -59,8 +58,8 @@ class RowWriter:
                 if key not in self.cache:
                     self.cache[key] = self.by_attname[name].get_db_prep_save(value, connection)
                 value = self.cache[key]
-            row[name] = value
-        self.rows.append(tuple(row[f.attname] for f in self.fields))
+            row[self.position[name]] = value
+        self.rows.append(row)
         return pk
 
     def flush(self):
