@@ -2,7 +2,8 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.apps.search.signals import user_search
@@ -10,6 +11,7 @@ from oscar.core.loading import get_class, get_model
 
 from search.backends import get_backend
 from search.backends.database import for_display
+from search.facets import Facets
 
 SearchForm = get_class("search.forms", "SearchForm")
 Category = get_model("catalogue", "Category")
@@ -26,7 +28,17 @@ class ProductListView(ListView):
 
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET)
-        return super().get(request, *args, **kwargs)
+        self.facets = Facets(request.GET)
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if "page" not in request.GET:
+                raise
+            # A page number past the end or not a number: show the first page.
+            params = request.GET.copy()
+            del params["page"]
+            messages.info(request, _("That page does not exist; here is the first page."))
+            return redirect(f"{request.path}?{params.urlencode()}" if params else request.path)
 
     def backend_filters(self):
         return {}
@@ -35,9 +47,10 @@ class ProductListView(ListView):
         return settings.OSCAR_PRODUCTS_PER_PAGE
 
     def get_queryset(self):
-        return get_backend().products(
+        self.unfaceted = get_backend().products(
             query=self.form.cleaned_query(), sort=self.form.cleaned_sort(), **self.backend_filters()
         )
+        return self.facets.apply(self.unfaceted)
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
@@ -47,6 +60,8 @@ class ProductListView(ListView):
         ctx = super().get_context_data(**kwargs)
         ctx["form"] = self.form
         ctx["summary"] = self.summary
+        ctx["facets"] = self.facets
+        ctx["facet_results"] = self.facets.count(self.unfaceted)
         return ctx
 
 

@@ -37,6 +37,14 @@ def people():
     return {"index": index, "maker": maker, "product": product}
 
 
+def admin_text(english):
+    """A label as the admin shows it (in Indonesian, the default language)."""
+    from django.utils.translation import gettext, override
+
+    with override("id"):
+        return gettext(english)
+
+
 def log_in(page, base, username, password):
     page.goto(base + "/cms/login/")
     page.fill("input[name=username]", username)
@@ -73,8 +81,8 @@ def test_editor_writes_story_lead_publishes_shopper_reads(people, live_server, b
 
     # Body: a product carousel with one product picked in the product chooser.
     page.locator(".c-sf-add-button").first.click()
-    page.get_by_text("Product carousel", exact=True).click()
-    page.get_by_text("Choose a product", exact=True).first.click()
+    page.get_by_text(admin_text("Product carousel"), exact=True).click()
+    page.get_by_text(admin_text("Choose a product"), exact=True).first.click()
     page.wait_for_timeout(800)
     choose_in_modal(page, people["product"].title)
     page.screenshot(path=str(SHOTS / "editor-story-form.png"), full_page=True)
