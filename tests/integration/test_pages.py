@@ -162,3 +162,36 @@ def test_marts_page_shows_open_now_status(client, settings):
     page = text(client.get("/mart/"))
     assert "OK OCE Mart Tebet" in page
     assert "Buka sekarang" in page
+
+
+def facet_counts(response, key):
+    facet = next(f for f in response.context["facet_results"] if f.key == key)
+    return {option.value: option.count for option in facet.options}
+
+
+def test_facets_filter_and_keep_counts_of_other_choices(client, shop):
+    sold_out = ProductFactory(title="Tas Rotan Habis", stock__partner=shop["tebet"], stock__num_in_stock=0,
+                              stock__price=Decimal("45000"))
+    everything = client.get("/catalogue/")
+    assert facet_counts(everything, "kecamatan") == {"tebet": 2, "koja": 1}
+    assert facet_counts(everything, "stok") == {"1": 2}
+
+    tebet_only = client.get("/catalogue/?kecamatan=tebet")
+    titles = {p.title for p in tebet_only.context["products"]}
+    assert titles == {"Tas Anyaman Purun Asri", "Tas Rotan Habis"}
+    # Choosing Tebet leaves Koja's count visible, so the shopper can add it.
+    assert facet_counts(tebet_only, "kecamatan") == {"tebet": 2, "koja": 1}
+
+    cheap_in_stock = client.get("/catalogue/?harga=0-50000&stok=1")
+    assert list(cheap_in_stock.context["products"]) == []
+    cheap = client.get("/catalogue/?harga=0-50000")
+    assert [p.title for p in cheap.context["products"]] == [sold_out.title]
+    shoes = client.get("/catalogue/?jenis=sepatu")
+    assert [p.title for p in shoes.context["products"]] == ["Sepatu Pantofel Kulit"]
+
+
+def test_a_page_past_the_end_sends_the_shopper_to_page_one(client, shop):
+    response = client.get("/catalogue/?page=999&jenis=sepatu")
+    assert response.status_code == 302
+    assert response["Location"] == "/catalogue/?jenis=sepatu"
+    assert client.get("/catalogue/?page=abc").status_code == 302
