@@ -228,7 +228,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Wagtail runs its background tasks inline; one line per task is noise.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 # --- Oscar -----------------------------------------------------------------

@@ -2,9 +2,8 @@
 
 ``Model.objects.bulk_create`` spends most of its time building model instances
 and compiling SQL per object (about 300 products a second here). The demo
-loader only writes plain rows, so it prepares each column once and hands
-tuples to ``cursor.executemany``: the same SQL the ORM would run, without the
-per-object work.
+loader only writes plain rows, so it prepares each column once and hands the
+rows to PostgreSQL's COPY, or to ``executemany`` on SQLite.
 """
 
 from django.core.management.color import no_style
@@ -12,7 +11,7 @@ from django.db import connection, models
 
 
 class RowWriter:
-    """Collects rows for one model and writes them with ``executemany``.
+    """Collects rows for one model and writes them in bulk.
 
     Columns not given in ``add()`` take the field's default. With
     ``assign_ids=True`` primary keys are allocated here (after the current
@@ -36,7 +35,8 @@ class RowWriter:
         qn = connection.ops.quote_name
         columns = ", ".join(qn(f.column) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
-        self.sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"
+        self.insert_sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"
+        self.copy_sql = f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN"
         self.by_attname = {f.attname: f for f in self.fields}
         self.adapted = {
             f.attname for f in self.fields if isinstance(f, (models.DateField, models.DecimalField, models.TimeField))
@@ -63,10 +63,17 @@ class RowWriter:
         return pk
 
     def flush(self):
-        if self.rows:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, self.rows)
-            self.rows = []
+        """Write the collected rows: COPY on PostgreSQL, ``executemany`` elsewhere."""
+        if not self.rows:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    for row in self.rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(self.insert_sql, self.rows)
+        self.rows = []
 
     def reset_sequences(self):
         statements = connection.ops.sequence_reset_sql(no_style(), [self.model])

@@ -1,5 +1,7 @@
 """Load the fictional demo shop. Safe to run again: it only adds what is missing."""
 
+import logging
+
 from django.core.management.base import BaseCommand, CommandError
 
 from places.models import Kecamatan
@@ -20,6 +22,8 @@ class Command(BaseCommand):
             raise CommandError("The kecamatan table is not loaded. Run `python manage.py migrate` first.")
         if businesses < 3:
             raise CommandError("--businesses must be at least 3 (one applicant, one suspended, one active).")
+        # Wagtail logs every page it creates and publishes; the progress bars say enough.
+        logging.getLogger("wagtail").setLevel(logging.WARNING)
         loader = DemoLoader(
             products=products, businesses=businesses, seed=seed, out=self.stdout.write, progress=not no_progress
         )
