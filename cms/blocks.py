@@ -22,7 +22,9 @@ class SafeRichTextBlock(blocks.RichTextBlock):
         from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
         source = super().get_prep_value(value)
-        return EditorHTMLConverter(features=self.features).whitelister.clean(source)
+        converter = EditorHTMLConverter(features=self.features)
+        # Through the editor's format and back: page and document links survive.
+        return converter.to_database_format(converter.from_database_format(source))
 
 
 class CaptionedImageBlock(blocks.StructBlock):

@@ -79,7 +79,9 @@ def price_q(value, field="price"):
 
 def has_stock(stock):
     """The outer product, or one of its variants, has one of these stock records."""
-    return Q(Exists(stock.filter(product=OuterRef("pk")))) | Q(Exists(stock.filter(product__parent=OuterRef("pk"))))
+    return Q(Exists(stock.filter(product=OuterRef("pk")))) | Q(
+        Exists(stock.filter(product__parent=OuterRef("pk"), product__is_public=True))
+    )
 
 
 def in_stock_q():

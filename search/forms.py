@@ -18,6 +18,7 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(
         required=False,
+        max_length=100,
         label=_("Search"),
         widget=forms.TextInput(
             attrs={"placeholder": _("Search shoes, kerudung, rendang, makers…"), "type": "search", "autocomplete": "off"}
@@ -31,7 +32,10 @@ class SearchForm(forms.Form):
     )
 
     def cleaned_query(self):
-        return self.cleaned_data.get("q", "").strip() if self.is_valid() else ""
+        """The search words, even when another field (an unknown sort) is invalid."""
+        self.is_valid()
+        return self.cleaned_data.get("q", "").strip() if "q" in self.cleaned_data else self.data.get("q", "")[:100].strip()
 
     def cleaned_sort(self):
-        return (self.cleaned_data.get("sort_by") if self.is_valid() else "") or self.RELEVANCY
+        self.is_valid()
+        return self.cleaned_data.get("sort_by") or self.RELEVANCY

@@ -280,6 +280,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Search (issue: Elasticsearch) ------------------------------------------
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
+FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "300"))
 
 # --- Production --------------------------------------------------------------
 if not DEBUG:

@@ -12,6 +12,7 @@ import logging
 from io import BytesIO
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from oscar.core.thumbnails import AbstractThumbnailer
@@ -51,9 +52,14 @@ class PillowThumbnailer(AbstractThumbnailer):
         name = self.thumbnail_name(source_name, width, height, crop)
         if default_storage.exists(name):
             return Thumbnail(name, width, height)
-        with default_storage.open(source_name, "rb") as fh:
-            image = ImageOps.exif_transpose(Image.open(fh))
-            image = image.convert("RGB")
+        try:
+            with default_storage.open(source_name, "rb") as fh:
+                image = ImageOps.exif_transpose(Image.open(fh))
+                image = image.convert("RGB")
+        except (OSError, ValueError):
+            # A lost or unreadable upload must not break a listing: show the placeholder.
+            logger.warning("Cannot read image %s for a thumbnail", source_name)
+            return Thumbnail(settings.OSCAR_MISSING_IMAGE_URL, width, height)
         if width and height and crop:
             image = ImageOps.fit(image, (width, height), Image.Resampling.LANCZOS)
         else:

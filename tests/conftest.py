@@ -24,3 +24,13 @@ def require(condition, reason):
 def _media_root(settings, tmp_path):
     """Uploaded and generated files go to a per-test folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached facet counts must not leak from one test's catalogue into another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

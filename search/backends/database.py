@@ -20,6 +20,10 @@ def for_display(queryset):
     )
 
 
+# Words beyond this are ignored: each adds a condition over the whole catalogue.
+MAX_QUERY_WORDS = 6
+
+
 class DatabaseBackend:
     name = "database"
 
@@ -33,7 +37,9 @@ class DatabaseBackend:
         """
         partners = Partner.objects.filter(status=Partner.Status.ACTIVE, **partner_filters).values("pk")
         stock = StockRecord.objects.filter(partner__in=partners)
-        return Exists(stock.filter(product=OuterRef("pk"))) | Exists(stock.filter(product__parent=OuterRef("pk")))
+        return Exists(stock.filter(product=OuterRef("pk"))) | Exists(
+            stock.filter(product__parent=OuterRef("pk"), product__is_public=True)
+        )
 
     def products(self, *, query="", category=None, kecamatan=None, partner=None, sort="relevancy"):
         """Browsable products sold by active member businesses, filtered and sorted.
@@ -49,16 +55,17 @@ class DatabaseBackend:
         qs = Product.objects.browsable().filter(self.is_sellable(**filters))
         if category is not None:
             qs = qs.filter(categories__in=category.get_descendants_and_self()).distinct()
-        if query:
-            for word in query.split():
-                qs = qs.filter(
-                    Q(title__icontains=word)
-                    | Q(description__icontains=word)
-                    | Q(product_class__name__icontains=word)
-                    | Q(stockrecords__partner__name__icontains=word)
-                    | Q(children__stockrecords__partner__name__icontains=word)
-                )
-            qs = qs.distinct()
+        for word in query.split()[:MAX_QUERY_WORDS]:
+            # EXISTS per word instead of joins, so rows never multiply.
+            makers = Partner.objects.filter(name__icontains=word).values("pk")
+            by_maker = StockRecord.objects.filter(partner__in=makers)
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(product_class__name__icontains=word)
+                | Q(Exists(by_maker.filter(product=OuterRef("pk"))))
+                | Q(Exists(by_maker.filter(product__parent=OuterRef("pk"))))
+            )
         return self.sort(qs, sort)
 
     def sort(self, qs, sort):

@@ -1,6 +1,9 @@
+import hashlib
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
@@ -61,8 +64,16 @@ class ProductListView(ListView):
         ctx["form"] = self.form
         ctx["summary"] = self.summary
         ctx["facets"] = self.facets
-        ctx["facet_results"] = self.facets.count(self.unfaceted)
+        ctx["facet_results"] = self.facet_results()
         return ctx
+
+
+    def facet_results(self):
+        """Facet counts, cached briefly per listing and choice: on a large catalogue
+        they cost more than the page itself, and a few minutes' lag is harmless."""
+        params = sorted((k, v) for k, v in self.request.GET.lists() if k not in ("page", "sort_by"))
+        key = "facets:" + hashlib.sha1(f"{get_language()}|{self.request.path}|{params}".encode()).hexdigest()
+        return cache.get_or_set(key, lambda: self.facets.count(self.unfaceted), settings.FACET_CACHE_SECONDS)
 
 
 class CatalogueView(ProductListView):

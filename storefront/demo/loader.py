@@ -151,7 +151,7 @@ class DemoLoader:
         for i in range(self.n_businesses):
             type_slug = type_slugs[i % len(type_slugs)]
             spec = PRODUCT_TYPES[type_slug]
-            while True:
+            for attempt in range(50):
                 name = " ".join(
                     part
                     for part in (
@@ -162,8 +162,11 @@ class DemoLoader:
                     if part
                 )
                 if name not in used:
-                    used.add(name)
                     break
+            else:
+                # Every combination is taken: number the name.
+                name = f"{name} {i + 1}"
+            used.add(name)
             kec = kecamatan[DEMO_KECAMATAN[i % len(DEMO_KECAMATAN)]]
             founder = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
             yield {

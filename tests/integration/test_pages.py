@@ -195,3 +195,26 @@ def test_a_page_past_the_end_sends_the_shopper_to_page_one(client, shop):
     assert response.status_code == 302
     assert response["Location"] == "/catalogue/?jenis=sepatu"
     assert client.get("/catalogue/?page=abc").status_code == 302
+
+
+def test_long_queries_and_unknown_sorts_still_answer_with_the_shoppers_words(client, shop):
+    many_words = "+".join(["tas"] * 14)
+    assert client.get(f"/search/?q={many_words}").status_code == 200
+    response = client.get("/search/?q=anyaman&sort_by=bogus")
+    assert [p.title for p in response.context["products"]] == ["Tas Anyaman Purun Asri"]
+
+
+def test_product_of_a_suspended_maker_does_not_link_to_its_closed_shop(client, shop):
+    shop["tebet"].status = shop["tebet"].Status.SUSPENDED
+    shop["tebet"].save()
+    page = text(client.get(shop["bag"].get_absolute_url()))
+    assert "/toko/anyam-lestari/" not in page
+    assert "Habis" in page
+
+
+def test_a_lost_picture_file_shows_the_placeholder_instead_of_an_error(client, shop, settings):
+    from oscar.core.loading import get_model
+
+    get_model("catalogue", "ProductImage").objects.create(product=shop["bag"], original="images/lost.jpg")
+    settings.DEBUG = True
+    assert client.get("/catalogue/").status_code == 200

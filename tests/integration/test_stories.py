@@ -268,3 +268,8 @@ def test_story_is_shareable_and_in_the_sitemap(client, index, maker, rendang):
     assert "sitemap-pages.xml" in sitemap_index and "sitemap-products.xml" in sitemap_index
     assert story.url in client.get("/sitemap-pages.xml").content.decode()
     assert rendang.get_absolute_url() in client.get("/sitemap-products.xml").content.decode()
+
+
+def test_links_to_other_pages_survive_saving_a_story(client, index, maker):
+    story = publish_story(index, maker, body_html=f'<p>Lihat <a linktype="page" id="{index.pk}">semua cerita</a></p>')
+    assert f'href="{index.url}"' in client.get(story.url).content.decode()
