@@ -8,12 +8,13 @@ counts (the same semantics as Elasticsearch's post_filter).
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from places.models import Kecamatan
+from search.backends.database import has_stock, sellable_stock
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -53,12 +54,6 @@ class FacetResult:
         return list(grouped.items())
 
 
-def sellable_stock(**partner_filters):
-    """Stock records of active member businesses (an IN list, so indexes on product stay usable)."""
-    partners = Partner.objects.filter(status=Partner.Status.ACTIVE, **partner_filters).values("pk")
-    return StockRecord.objects.filter(partner__in=partners)
-
-
 def root_product(stock):
     """Annotate stock records with the browsable product they belong to (parent or self)."""
     return stock.annotate(root=Coalesce(F("product__parent_id"), F("product_id")))
@@ -75,13 +70,6 @@ def price_q(value, field="price"):
                 condition &= Q(**{f"{field}__lt": high})
             return condition
     return None
-
-
-def has_stock(stock):
-    """The outer product, or one of its variants, has one of these stock records."""
-    return Q(Exists(stock.filter(product=OuterRef("pk")))) | Q(
-        Exists(stock.filter(product__parent=OuterRef("pk"), product__is_public=True))
-    )
 
 
 def in_stock_q():

@@ -9,6 +9,28 @@ StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
 
 
+def sellable_stock(**partner_filters):
+    """Stock records of active member businesses.
+
+    The partner condition is an uncorrelated IN list rather than a join, so the
+    database keeps using the stock record's product index however large the
+    catalogue grows.
+    """
+    partners = Partner.objects.filter(status=Partner.Status.ACTIVE, **partner_filters).values("pk")
+    return StockRecord.objects.filter(partner__in=partners)
+
+
+def has_stock(stock):
+    """The outer product, or one of its public variants, has one of these stock records.
+
+    Two EXISTS clauses rather than one with an OR, so each is driven by its own
+    index (stock record's product, product's parent).
+    """
+    return Q(Exists(stock.filter(product=OuterRef("pk")))) | Q(
+        Exists(stock.filter(product__parent=OuterRef("pk"), product__is_public=True))
+    )
+
+
 def for_display(queryset):
     """Everything a product card reads, fetched in a fixed number of queries."""
     stock = StockRecord.objects.select_related("partner__kecamatan")
@@ -27,20 +49,6 @@ MAX_QUERY_WORDS = 6
 class DatabaseBackend:
     name = "database"
 
-    def is_sellable(self, **partner_filters):
-        """The outer product, or one of its variants, is stocked by an active member business.
-
-        The partner condition is an uncorrelated IN list and the product condition
-        two EXISTS clauses rather than one with an OR, so that each EXISTS is driven
-        by its own index (stock record's product, product's parent) however large
-        the catalogue grows.
-        """
-        partners = Partner.objects.filter(status=Partner.Status.ACTIVE, **partner_filters).values("pk")
-        stock = StockRecord.objects.filter(partner__in=partners)
-        return Exists(stock.filter(product=OuterRef("pk"))) | Exists(
-            stock.filter(product__parent=OuterRef("pk"), product__is_public=True)
-        )
-
     def products(self, *, query="", category=None, kecamatan=None, partner=None, sort="relevancy"):
         """Browsable products sold by active member businesses, filtered and sorted.
 
@@ -52,7 +60,7 @@ class DatabaseBackend:
             filters["kecamatan"] = kecamatan
         if partner is not None:
             filters["pk"] = partner.pk
-        qs = Product.objects.browsable().filter(self.is_sellable(**filters))
+        qs = Product.objects.browsable().filter(has_stock(sellable_stock(**filters)))
         if category is not None:
             qs = qs.filter(categories__in=category.get_descendants_and_self()).distinct()
         for word in query.split()[:MAX_QUERY_WORDS]:
