@@ -3,7 +3,6 @@
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,10 +40,6 @@ class Kecamatan(models.Model):
 
     def get_absolute_url(self):
         return reverse("places:kecamatan", kwargs={"slug": self.slug})
-
-    @property
-    def kota_slug(self):
-        return slugify(self.kota)
 
 
 class Mart(models.Model):

@@ -10,7 +10,6 @@ database.
 import hashlib
 import logging
 from io import BytesIO
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -70,6 +69,4 @@ class PillowThumbnailer(AbstractThumbnailer):
         return Thumbnail(name, image.width, image.height)
 
     def delete_thumbnails(self, source):
-        # Thumbnail names are hashes of the source name: nothing to look up.
-        # Orphans are removed with the cache folder (MEDIA_ROOT/cache/).
-        logger.debug("Thumbnails of %s are left in %s", source, PurePosixPath(self.folder))
+        """Nothing to do: names are hashes, so orphans go when MEDIA_ROOT/cache/ is cleared."""

@@ -98,11 +98,10 @@ class ProductSpec:
 
 
 class DemoLoader:
-    def __init__(self, products=450, businesses=46, seed=2026, out=None, progress=True):
+    def __init__(self, products=450, businesses=46, seed=2026, progress=True):
         self.n_products = products
         self.n_businesses = businesses
         self.seed = seed
-        self.out = out or (lambda msg: None)
         self.progress = progress
         self.created = {}
 

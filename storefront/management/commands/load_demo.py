@@ -25,7 +25,7 @@ class Command(BaseCommand):
         # Wagtail logs every page it creates and publishes; the progress bars say enough.
         logging.getLogger("wagtail").setLevel(logging.WARNING)
         loader = DemoLoader(
-            products=products, businesses=businesses, seed=seed, out=self.stdout.write, progress=not no_progress
+            products=products, businesses=businesses, seed=seed, progress=not no_progress
         )
         created = loader.run()
         self.stdout.write(
