@@ -1,1 +1,52 @@
-from oscar.apps.catalogue.models import * 
+"""Oscar's catalogue with listing moderation.
+
+``is_public`` stays Oscar's storefront switch, but here it is *derived*: a
+product is public when its seller has published it and the programme has
+approved it (see ``sync_visibility``). Every Oscar query that asks for
+browsable or public products therefore keeps working unchanged.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.catalogue.abstract_models import AbstractProduct
+
+
+class Product(AbstractProduct):
+    class Moderation(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    published = models.BooleanField(
+        _("published by the seller"), default=True, help_text=_("The seller wants this product in the shop.")
+    )
+    moderation = models.CharField(
+        _("moderation"), max_length=16, choices=Moderation.choices, default=Moderation.APPROVED, db_index=True
+    )
+    needs_review = models.BooleanField(
+        _("changed since review"), default=False, db_index=True,
+        help_text=_("An approved listing that its seller changed; it stays in the shop until staff review it."),
+    )
+    moderation_reason = models.TextField(_("reason for rejection"), blank=True)
+
+    class Meta(AbstractProduct.Meta):
+        pass
+
+    def sync_visibility(self):
+        """Derive Oscar's ``is_public`` from the seller's wish and the programme's review."""
+        if not self.is_child:
+            self.is_public = self.published and self.moderation == self.Moderation.APPROVED
+
+    @property
+    def listing_state(self):
+        """One word for the seller: live, hidden, pending, changed or rejected."""
+        if self.moderation == self.Moderation.REJECTED:
+            return "rejected"
+        if self.moderation == self.Moderation.PENDING:
+            return "pending"
+        if not self.published:
+            return "hidden"
+        return "changed" if self.needs_review else "live"
+
+
+from oscar.apps.catalogue.models import *  # noqa: E402,F401,F403

@@ -1,5 +1,9 @@
 """Member businesses: Oscar's Partner extended with what the programme knows of a maker."""
 
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -39,6 +43,8 @@ class Partner(AbstractPartner):
     member_number = models.CharField(_("OK OCE member number"), max_length=32, unique=True, null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.APPLIED, db_index=True)
     date_created = models.DateTimeField(_("date created"), default=timezone.now, editable=False)
+    review_reason = models.TextField(_("reason given by staff"), blank=True)
+    date_reviewed = models.DateTimeField(_("date reviewed"), null=True, blank=True)
 
     class Meta(AbstractPartner.Meta):
         pass
@@ -53,6 +59,70 @@ class Partner(AbstractPartner):
 
     def get_absolute_url(self):
         return reverse("shop-detail", kwargs={"slug": self.code})
+
+
+class MemberInvitation(models.Model):
+    """A member business invites a colleague (by email) to act for it."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    date_created = models.DateTimeField(default=timezone.now)
+    date_accepted = models.DateTimeField(null=True, blank=True)
+
+    VALID_DAYS = 7
+
+    class Meta:
+        ordering = ["-date_created"]
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self):
+        return self.date_accepted is None and timezone.now() < self.date_created + timedelta(days=self.VALID_DAYS)
+
+
+class LineFulfilment(models.Model):
+    """How far a member business got with shipping one order line."""
+
+    class Status(models.TextChoices):
+        PACKED = "packed", _("Packed")
+        SHIPPED = "shipped", _("Shipped")
+
+    line = models.OneToOneField("order.Line", on_delete=models.CASCADE, related_name="fulfilment")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    courier = models.CharField(_("courier"), max_length=64, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    date_updated = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+
+class FoodCompliance(models.Model):
+    """Staff's check of a packaged food's registration and halal certificate.
+
+    The numbers themselves are product attributes the seller types; this
+    record says staff verified them. A seller changing any of them sends the
+    product back to "unverified" (``verified_at`` cleared).
+    """
+
+    product = models.OneToOneField("catalogue.Product", on_delete=models.CASCADE, related_name="compliance")
+    verified_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    halal_expiry = models.DateField(_("halal certificate valid until"), null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    date_reminded = models.DateField(null=True, blank=True)
+
+    @property
+    def is_verified(self):
+        return self.verified_at is not None
+
+    @property
+    def halal_verified(self):
+        return self.is_verified and self.halal_expiry is not None and self.halal_expiry >= timezone.localdate()
 
 
 from oscar.apps.partner.models import *  # noqa: E402,F401,F403

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     # This project
     "places.apps.PlacesConfig",
     "cms.apps.CmsConfig",
+    "auditlog",
     "storefront",
 ]
 
@@ -132,6 +133,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -222,6 +224,14 @@ STORAGES = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OK OCE Mart <halo@okoce-mart.example>")
+# SMTP when EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend; the file
+# backend (EMAIL_FILE_PATH) keeps every message as a file for a newcomer to read.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 
 LOGGING = {
     "version": 1,
@@ -277,6 +287,25 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# --- Seller centre ---------------------------------------------------------------
+# New listings wait for staff approval, and changes to live listings are reviewed
+# after the fact, while this is on (LISTING_MODERATION=0 publishes at once).
+LISTING_MODERATION = env_bool("LISTING_MODERATION", True)
+SELLER_MAX_IMAGES = 8
+SELLER_IMAGE_MAX_BYTES = 8 * 1024 * 1024
+SELLER_IMAGE_MIN_SIDE = 300
+SELLER_IMAGE_MAX_PIXELS = 40_000_000
+CERTIFICATE_REMINDER_DAYS = 30
+# Audit every change to listings and member businesses (django-auditlog).
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    "catalogue.Product",
+    "catalogue.ProductImage",
+    "catalogue.ProductAttributeValue",
+    "partner.StockRecord",
+    "partner.Partner",
+    "partner.FoodCompliance",
+)
 
 # --- Search (issue: Elasticsearch) ------------------------------------------
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
