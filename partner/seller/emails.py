@@ -1,0 +1,57 @@
+"""Emails of the seller centre, rendered from templates in the shop's language."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+
+def _send(template, subject, recipients, context):
+    recipients = [r for r in recipients if r]
+    if not recipients:
+        return 0
+    body = render_to_string(f"seller/email/{template}.txt", context)
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+def members_of(partner):
+    return list(partner.users.values_list("email", flat=True))
+
+
+def application_received(request, partner):
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).values_list("email", flat=True)
+    url = request.build_absolute_uri(f"/penjual/staf/anggota/{partner.pk}/")
+    _send("application_staff", _("New member application: %(name)s") % {"name": partner.name}, list(staff),
+          {"partner": partner, "url": url})
+    _send("application_received", _("We received your application"), members_of(partner), {"partner": partner})
+
+
+def application_decided(request, partner, action, reason):
+    subjects = {
+        "approve": _("Welcome to OK OCE Mart: %(name)s is approved"),
+        "reject": _("Your OK OCE Mart application was not approved"),
+        "suspend": _("%(name)s is suspended from OK OCE Mart"),
+        "reactivate": _("%(name)s is active again on OK OCE Mart"),
+    }
+    url = request.build_absolute_uri("/penjual/")
+    _send("application_decided", subjects[action] % {"name": partner.name}, members_of(partner),
+          {"partner": partner, "action": action, "reason": reason, "url": url})
+
+
+def invitation(request, invite):
+    url = request.build_absolute_uri(f"/penjual/undangan/{invite.token}/")
+    _send("invitation", _("%(name)s invites you to OK OCE Mart") % {"name": invite.partner.name}, [invite.email],
+          {"invite": invite, "url": url, "inviter": request.user})
+
+
+def listing_decided(product, partner, approve, reason):
+    subject = (_("Your product %(title)s is approved") if approve else _("Your product %(title)s needs changes")) % {
+        "title": product.title
+    }
+    _send("listing_decided", subject, members_of(partner), {"product": product, "approve": approve, "reason": reason})
+
+
+def certificate_expiring(partner, compliance):
+    _send("certificate_expiring", _("Halal certificate of %(title)s expires soon") % {"title": compliance.product.title},
+          members_of(partner), {"compliance": compliance, "partner": partner})

@@ -1,0 +1,163 @@
+"""Saving a seller's listing: product, variants, stock, photos, compliance."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from oscar.core.loading import get_model
+from oscar.core.thumbnails import get_thumbnailer
+
+Product = get_model("catalogue", "Product")
+ProductCategory = get_model("catalogue", "ProductCategory")
+ProductImage = get_model("catalogue", "ProductImage")
+StockRecord = get_model("partner", "StockRecord")
+FoodCompliance = get_model("partner", "FoodCompliance")
+
+# The sizes the storefront templates ask the thumbnailer for.
+RENDITIONS = [("400x400", "center"), ("600x600", "center")]
+COMPLIANCE_ATTRIBUTES = ("sertifikat_halal", "nomor_pirt", "nomor_bpom")
+
+
+def owned_products(partner):
+    """Top-level products whose stock (own or their variants') is held by ``partner``."""
+    own = StockRecord.objects.filter(partner=partner)
+    return Product.objects.filter(parent=None).filter(
+        pk__in=own.values("product__parent_id").union(own.values("product_id"))
+    )
+
+
+def make_renditions(image):
+    thumbnailer = get_thumbnailer()
+    for size, crop in RENDITIONS:
+        thumbnailer.generate_thumbnail(image.original, size=size, crop=crop)
+
+
+def _compliance_numbers(product):
+    return {code: getattr(product.attr, code, None) or "" for code in COMPLIANCE_ATTRIBUTES}
+
+
+@transaction.atomic
+def save_listing(partner, form, variants=None, photos=None):
+    """Save the forms' product for ``partner`` and return it.
+
+    With moderation on, a new (or rejected) listing waits for staff; a change
+    to an approved listing stays in the shop and is queued for review.
+    """
+    product = form.instance
+    is_new = product.pk is None
+    before = None
+    if not is_new and form.product_class.slug == "makanan-kemasan":
+        # The form already put the new numbers on ``product``; compare with what is stored.
+        before = _compliance_numbers(Product.objects.get(pk=product.pk))
+    product = form.save(commit=False)
+    product.product_class = form.product_class
+    product.structure = Product.PARENT if form.variant_attribute else Product.STANDALONE
+    if settings.LISTING_MODERATION:
+        if is_new or product.moderation == Product.Moderation.REJECTED:
+            product.moderation, product.needs_review = Product.Moderation.PENDING, False
+        elif product.moderation == Product.Moderation.APPROVED and (form.has_changed() or _variants_changed(variants) or _photos_changed(photos)):
+            product.needs_review = True
+    else:
+        product.moderation, product.needs_review = Product.Moderation.APPROVED, False
+    product.moderation_reason = ""
+    product.sync_visibility()
+    product.save()
+
+    category = form.cleaned_data.get("category")
+    if category is not None and not product.categories.filter(pk=category.pk).exists():
+        ProductCategory.objects.filter(product=product).delete()
+        ProductCategory.objects.create(product=product, category=category)
+
+    if form.variant_attribute:
+        _save_variants(partner, product, form.variant_attribute, variants)
+    else:
+        StockRecord.objects.update_or_create(
+            product=product,
+            partner=partner,
+            defaults={
+                "partner_sku": f"{partner.code[:40]}-{product.pk}",
+                "price": form.cleaned_data["price"],
+                "num_in_stock": form.cleaned_data["stock"],
+                "price_currency": settings.OSCAR_DEFAULT_CURRENCY,
+            },
+        )
+
+    if photos is not None:
+        _save_photos(product, photos)
+
+    if form.product_class.slug == "makanan-kemasan":
+        compliance, _ = FoodCompliance.objects.get_or_create(product=product)
+        expiry = form.cleaned_data.get("halal_expiry")
+        if before != _compliance_numbers(product) or compliance.halal_expiry != expiry:
+            compliance.halal_expiry = expiry
+            compliance.verified_at = compliance.verified_by = None
+            compliance.date_reminded = None
+            compliance.save()
+    return product
+
+
+def _variants_changed(variants):
+    return bool(variants) and (variants.has_changed() or any(f.has_changed() for f in variants.forms))
+
+
+def _photos_changed(photos):
+    return bool(photos) and bool(photos.cleaned_data.get("new_photos") or photos.cleaned_data.get("remove"))
+
+
+def _save_variants(partner, product, attribute, formset):
+    children = {c.pk: c for c in product.children.all()}
+    for form in formset.forms:
+        data = form.cleaned_data
+        if not data or (not form.has_changed() and not data.get("child")):
+            continue
+        child = children.get(data.get("child"))
+        if formset._should_delete_form(form):
+            if child is not None:
+                child.delete()
+            continue
+        option = data["option"]
+        if child is None:
+            child = Product(parent=product, structure=Product.CHILD, is_public=True)
+        child.title = f"{product.title} – {option.option}"
+        setattr(child.attr, attribute.code, option)
+        child.save()
+        StockRecord.objects.update_or_create(
+            product=child,
+            partner=partner,
+            defaults={
+                "partner_sku": f"{partner.code[:40]}-{product.pk}-{child.pk}",
+                "price": data["price"],
+                "num_in_stock": data["stock"],
+                "price_currency": settings.OSCAR_DEFAULT_CURRENCY,
+            },
+        )
+
+
+def _save_photos(product, photos):
+    for image in photos.cleaned_data.get("remove") or []:
+        image.delete()
+    start = product.images.count()
+    for i, upload in enumerate(photos.cleaned_data.get("new_photos") or []):
+        image = ProductImage(product=product, display_order=start + i)
+        image.original.save(upload.name, upload, save=False)
+        image.save()
+        make_renditions(image)
+    for order, image in enumerate(product.images.order_by("display_order", "pk")):
+        if image.display_order != order:
+            image.display_order = order
+            image.save(update_fields=["display_order"])
+
+
+def review_listing(product, user, approve, reason=""):
+    product.moderation = Product.Moderation.APPROVED if approve else Product.Moderation.REJECTED
+    product.moderation_reason = "" if approve else reason
+    product.needs_review = False
+    product.sync_visibility()
+    product.save()
+    return product
+
+
+def verify_compliance(compliance, user, approve, reason=""):
+    compliance.verified_at = timezone.now() if approve else None
+    compliance.verified_by = user if approve else None
+    compliance.rejection_reason = "" if approve else reason
+    compliance.save()
