@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -76,10 +77,15 @@ def in_stock_q():
     return has_stock(sellable_stock().filter(num_in_stock__gt=Coalesce(F("num_allocated"), 0)))
 
 
+def halal_q():
+    """Food whose halal certificate staff verified and which has not expired."""
+    return Q(compliance__verified_at__isnull=False, compliance__halal_expiry__gte=timezone.localdate())
+
+
 class Facets:
     """Parse facet choices from a request's GET, filter a listing, and count options."""
 
-    keys = ("kecamatan", "jenis", "harga", "stok")
+    keys = ("kecamatan", "jenis", "harga", "stok", "halal")
 
     def __init__(self, params):
         self.selected = {
@@ -87,6 +93,7 @@ class Facets:
             "jenis": [v for v in params.getlist("jenis") if v],
             "harga": [v for v in params.getlist("harga") if price_q(v) is not None][:1],
             "stok": ["1"] if params.get("stok") == "1" else [],
+            "halal": ["1"] if params.get("halal") == "1" else [],
         }
 
     @property
@@ -103,11 +110,13 @@ class Facets:
             qs = qs.filter(has_stock(sellable_stock().filter(price_q(chosen["harga"][0]))))
         if chosen["stok"] and skip != "stok":
             qs = qs.filter(in_stock_q())
+        if chosen["halal"] and skip != "halal":
+            qs = qs.filter(halal_q())
         return qs
 
     def count(self, base):
         """Facet results for ``base`` (the listing before facet filters)."""
-        return [self.kecamatan(base), self.product_types(base), self.prices(base), self.stock(base)]
+        return [self.kecamatan(base), self.product_types(base), self.prices(base), self.stock(base), self.halal(base)]
 
     def ids(self, base, skip):
         return self.apply(base, skip=skip).order_by().values("pk")
@@ -152,3 +161,8 @@ class Facets:
     def stock(self, base):
         count = Product.objects.filter(pk__in=self.ids(base, "stok")).filter(in_stock_q()).count()
         return FacetResult("stok", _("Availability"), [Option("1", _("In stock"), count, bool(self.selected["stok"]))])
+
+    def halal(self, base):
+        count = Product.objects.filter(pk__in=self.ids(base, "halal")).filter(halal_q()).count()
+        options = [Option("1", _("Verified halal"), count, bool(self.selected["halal"]))] if count or self.selected["halal"] else []
+        return FacetResult("halal", _("Halal"), options)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -32,6 +32,7 @@ from .catalog import DEMO_KECAMATAN, DESCRIPTIONS, FIRST_NAMES, LAST_NAMES, MART
 
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
+FoodCompliance = get_model("partner", "FoodCompliance")
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 ProductAttribute = get_model("catalogue", "ProductAttribute")
@@ -229,7 +230,6 @@ class DemoLoader:
             elif role == "seller":
                 partner = self.businesses[0][0]
                 partner.users.add(user)
-                user.user_permissions.add(Permission.objects.get(codename="dashboard_access"))
             user.save()
         self.created["users"] = created
 
@@ -332,7 +332,9 @@ class DemoLoader:
         own_images = self.n_products <= OWN_IMAGE_LIMIT
         now = timezone.now()
         products = RowWriter(Product, assign_ids=True)
-        writers = [products] + [RowWriter(m) for m in (StockRecord, ProductAttributeValue, ProductCategory, ProductImage)]
+        writers = [products] + [
+            RowWriter(m) for m in (StockRecord, ProductAttributeValue, ProductCategory, ProductImage, FoodCompliance)
+        ]
         bar = tqdm(total=len(todo), desc="Products", unit="product", disable=not self.progress)
         for start in range(0, len(todo), batch_size):
             batch = todo[start:start + batch_size]
@@ -353,7 +355,7 @@ class DemoLoader:
             default_storage.save(name, ContentFile(images.product_image(spec.type_slug, spec.title, shade)))
         return name
 
-    def insert_batch(self, batch, partners, own_images, now, products, stock, values, categories, pictures):
+    def insert_batch(self, batch, partners, own_images, now, products, stock, values, categories, pictures, compliance):
         for spec in batch:
             partner_id = partners[spec.partner_code]
             product_id = products.add(
@@ -374,6 +376,8 @@ class DemoLoader:
                 product_id=product_id, original=self.image_name(spec, own_images), caption=spec.title,
                 display_order=0, date_created=now,
             )
+            if spec.type_slug == "makanan-kemasan":
+                self.add_compliance(compliance, product_id, spec, now)
             if not spec.variants:
                 self.add_stockrecord(stock, partner_id, product_id, spec.upc, spec.price, spec.stock, now)
             for i, (label, (code, value), price, count) in enumerate(spec.variants):
@@ -404,6 +408,14 @@ class DemoLoader:
             date_created=now,
             date_updated=now,
         )
+
+    @staticmethod
+    def add_compliance(compliance, product_id, spec, now):
+        """Most demo food is verified by staff; one in ten waits, one in ten expires within a month."""
+        n = int(spec.upc[len(UPC_PREFIX):])
+        today = timezone.localdate()
+        expiry = today + datetime.timedelta(days=20 if n % 10 == 1 else 200 + n % 500)
+        compliance.add(product_id=product_id, halal_expiry=expiry, verified_at=None if n % 10 == 0 else now)
 
     def add_attribute_value(self, values, type_slug, product_id, code, value):
         attribute = self.attributes[(type_slug, code)]
