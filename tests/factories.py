@@ -87,3 +87,54 @@ def parent_with_variants(partner, sizes=("39", "40", "41"), price=Decimal("28500
             product=child, partner=partner, partner_sku=child.upc, price=price + i * 10000, num_in_stock=5
         )
     return parent
+
+
+def make_user(email, password="x", **kwargs):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username=email.split("@")[0], email=email, password=password, **kwargs)
+
+
+def photo(name="foto.jpg", size=(640, 480), fmt="JPEG", colour=(180, 90, 40), exif=None):
+    """An uploadable picture made with Pillow."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    image = Image.new("RGB", size, colour)
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buffer, fmt, **kwargs)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def place_order(user, items, number=None):
+    """An order of ``items`` ([(product, quantity)]) placed by ``user``, shipped to a Jakarta address."""
+    from oscar.apps.order.utils import OrderCreator
+    from oscar.apps.shipping.methods import Free
+    from oscar.core.loading import get_class
+
+    Basket = get_model("basket", "Basket")
+    Country = get_model("address", "Country")
+    ShippingAddress = get_model("order", "ShippingAddress")
+    Selector = get_class("partner.strategy", "Selector")
+    OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+
+    basket = Basket.objects.create(owner=user)
+    basket.strategy = Selector().strategy()
+    for product, quantity in items:
+        basket.add_product(product, quantity)
+    country, _ = Country.objects.get_or_create(iso_3166_1_a2="ID", defaults={"name": "Indonesia", "printable_name": "Indonesia"})
+    address = ShippingAddress.objects.create(
+        first_name="Dewi", last_name="Lestari", line1="Jl. Kemang Raya 12, RT 03/RW 05",
+        line4="Jakarta Selatan", postcode="12730", country=country, phone_number="+6281234567001",
+    )
+    shipping = Free()
+    total = OrderTotalCalculator().calculate(basket, shipping.calculate(basket))
+    order = OrderCreator().place_order(
+        order_number=number, user=user, basket=basket, shipping_address=address,
+        shipping_method=shipping, shipping_charge=shipping.calculate(basket), total=total,
+    )
+    basket.set_as_submitted()
+    return order

@@ -1,4 +1,4 @@
-"""Who reaches which back office: staff both, editors only Wagtail, sellers only their dashboard."""
+"""Who reaches which back office: staff both, editors only Wagtail, sellers only the seller centre."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -30,7 +30,6 @@ def editor():
 def seller():
     user = make_user("penjual@example.test")
     PartnerFactory().users.add(user)
-    user.user_permissions.add(Permission.objects.get(codename="dashboard_access"))
     return user
 
 
@@ -49,8 +48,9 @@ def test_editor_reaches_wagtail_but_not_oscar_dashboard(client, editor):
     assert status(client, editor, "/dashboard/") in (302, 403)
 
 
-def test_seller_reaches_the_dashboard_but_not_wagtail(client, seller):
-    assert status(client, seller, "/dashboard/") == 200
+def test_seller_reaches_the_seller_centre_but_not_the_dashboard_or_wagtail(client, seller):
+    assert status(client, seller, "/penjual/produk/") == 200
+    assert status(client, seller, "/dashboard/") in (302, 403)
     assert status(client, seller, "/cms/") in (302, 403)
 
 

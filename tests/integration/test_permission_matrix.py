@@ -1,0 +1,149 @@
+"""Who may do what in the seller centre, the staff pages and Oscar's dashboard.
+
+Every seller-centre URL is walked with GET and POST as anonymous, a shopper,
+seller A (who owns the objects in the URLs), seller B, a suspended seller, a
+Wagtail editor and programme staff; the set of roles that get through must be
+exactly the one written here. POSTs carry the forms' real field names but
+tampered ids (B posting to A's objects), each inside a rolled-back transaction
+so one request's effect does not change the next one's answer.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.urls import get_resolver
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from partner.seller import urls as seller_urls
+from tests.factories import PartnerFactory, ProductFactory, make_user, place_order
+
+pytestmark = pytest.mark.django_db
+
+MemberInvitation = get_model("partner", "MemberInvitation")
+FoodCompliance = get_model("partner", "FoodCompliance")
+
+ROLES = ["anonymous", "shopper", "seller_a", "seller_b", "suspended", "editor", "staff"]
+LOGGED_IN = set(ROLES) - {"anonymous"}
+SELLERS = {"seller_a", "seller_b"}
+A = {"seller_a"}
+STAFF = {"staff"}
+NOBODY = set()
+
+
+@pytest.fixture
+def world():
+    users = {
+        "shopper": make_user("pembeli@contoh.test"),
+        "seller_a": make_user("a@usaha.test"),
+        "seller_b": make_user("b@usaha.test"),
+        "suspended": make_user("s@usaha.test"),
+        "editor": make_user("editor@okoce.test"),
+        # Programme staff as the demo creates them (Oscar 4's dashboard also checks model permissions).
+        "staff": make_user("staf@okoce.test", is_staff=True, is_superuser=True),
+    }
+    users["editor"].groups.add(Group.objects.get(name="Editors"))
+    users["editor"].user_permissions.add(Permission.objects.get(codename="access_admin"))
+    partner_a = PartnerFactory(name="Usaha A")
+    partner_a.users.add(users["seller_a"])
+    colleague = make_user("rekan.a@usaha.test")
+    partner_a.users.add(colleague)
+    PartnerFactory(name="Usaha B").users.add(users["seller_b"])
+    PartnerFactory(name="Usaha S", status="suspended").users.add(users["suspended"])
+    product = ProductFactory(title="Produk A", stock__partner=partner_a)
+    compliance = FoodCompliance.objects.create(product=product, halal_expiry=timezone.localdate() + timedelta(days=90))
+    order = place_order(users["shopper"], [(product, 1)])
+    line = order.lines.get()
+    invite = MemberInvitation.objects.create(partner=partner_a, email="baru@usaha.test")
+    ids = {"product": product.pk, "order": order.number, "line": line.pk, "colleague": colleague.pk,
+           "partner": partner_a.pk, "compliance": compliance.pk, "token": invite.token}
+    return users, ids
+
+
+# url name -> (path template, roles allowed to GET, roles allowed to POST, POST data template)
+MATRIX = {
+    "home": ("/penjual/", LOGGED_IN, NOBODY, {}),
+    "apply": ("/penjual/daftar/", LOGGED_IN, LOGGED_IN, {"name": ""}),
+    "profile": ("/penjual/profil/", SELLERS, SELLERS, {"name": ""}),
+    "products": ("/penjual/produk/", SELLERS, NOBODY, {}),
+    "product-type": ("/penjual/produk/baru/", SELLERS, NOBODY, {}),
+    "product-create": ("/penjual/produk/baru/kerajinan/", SELLERS, SELLERS, {"title": ""}),
+    "product-edit": ("/penjual/produk/{product}/", A, A, {"title": ""}),
+    "product-publish": ("/penjual/produk/{product}/tayang/", NOBODY, A, {}),
+    "product-delete": ("/penjual/produk/{product}/hapus/", A, A, {}),
+    "orders": ("/penjual/pesanan/", SELLERS, NOBODY, {}),
+    "order-detail": ("/penjual/pesanan/{order}/", A, A, {"line": "{line}", "line{line}-status": "packed"}),
+    "team": ("/penjual/tim/", SELLERS, SELLERS, {"email": "x"}),
+    "team-remove": ("/penjual/tim/{colleague}/hapus/", NOBODY, A, {}),
+    # Anyone signed in may read an invitation; only the invited address may accept it.
+    "invitation": ("/penjual/undangan/{token}/", LOGGED_IN, NOBODY, {}),
+    "staff-members": ("/penjual/staf/anggota/", STAFF, NOBODY, {}),
+    "staff-member": ("/penjual/staf/anggota/{partner}/", STAFF, STAFF, {"action": "suspend", "reason": "x"}),
+    "staff-moderation": ("/penjual/staf/moderasi/", STAFF, NOBODY, {}),
+    "staff-moderation-decide": ("/penjual/staf/moderasi/{product}/", NOBODY, STAFF, {"action": "approve"}),
+    "staff-compliance": ("/penjual/staf/sertifikat/", STAFF, NOBODY, {}),
+    "staff-compliance-decide": ("/penjual/staf/sertifikat/{compliance}/", NOBODY, STAFF, {"action": "approve"}),
+    "staff-changes": ("/penjual/staf/riwayat/", STAFF, NOBODY, {}),
+}
+
+# Oscar's dashboard is for programme staff only: sellers work in the seller centre.
+DASHBOARD = [
+    "/dashboard/", "/dashboard/catalogue/", "/dashboard/catalogue/stock-alerts/", "/dashboard/orders/",
+    "/dashboard/partners/", "/dashboard/users/", "/dashboard/reports/", "/dashboard/offers/",
+]
+
+
+def outcome(response):
+    if response.status_code in (301, 302) and "login/" in response.get("Location", ""):
+        return "login"
+    return "ok" if response.status_code < 400 else "denied"
+
+
+def allowed(client, users, method, path, data):
+    got = set()
+    for role in ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(users[role])
+        with transaction.atomic():
+            response = getattr(client, method)(path, data) if method == "post" else client.get(path)
+            transaction.set_rollback(True)
+        result = outcome(response)
+        if role == "anonymous":
+            assert result == "login", f"{method.upper()} {path}: anonymous should be sent to log in, got {response.status_code}"
+        if result == "ok":
+            got.add(role)
+    return got
+
+
+def test_every_seller_centre_url_is_in_the_matrix():
+    names = {pattern.name for pattern in seller_urls.urlpatterns}
+    assert names == set(MATRIX)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_seller_centre_permissions(client, world, name):
+    users, ids = world
+    template, get_roles, post_roles, data = MATRIX[name]
+    path = template.format(**ids)
+    data = {k.format(**ids): v.format(**ids) for k, v in data.items()}
+    assert allowed(client, users, "get", path, {}) == get_roles, f"GET {path}"
+    assert allowed(client, users, "post", path, data) == post_roles, f"POST {path}"
+
+
+def test_oscar_dashboard_is_for_staff_only(client, world):
+    users, _ = world
+    for path in DASHBOARD:
+        assert get_resolver().resolve(path)
+        assert allowed(client, users, "get", path, {}) == STAFF, path
+
+
+def test_seller_b_learns_nothing_of_seller_a_from_status_codes(client, world):
+    """B gets the same answer for A's objects as for ids that do not exist."""
+    users, ids = world
+    client.force_login(users["seller_b"])
+    for real, missing in [(f"/penjual/produk/{ids['product']}/", "/penjual/produk/999999/"),
+                          (f"/penjual/pesanan/{ids['order']}/", "/penjual/pesanan/999999/")]:
+        assert client.get(real).status_code == client.get(missing).status_code == 404
