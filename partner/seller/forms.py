@@ -194,6 +194,8 @@ class ListingForm(ProductForm):
         self.product_class = product_class
         self.variant_attribute = variant_attribute(product_class)
         self.fields["title"].label = _("Product name")
+        self.fields["title"].required = True
+        self.fields["published"].help_text = _("Untick to hide the product without deleting it.")
         self.fields["description"].label = _("Description")
         self.fields["description"].widget = forms.Textarea(attrs={"rows": 5})
         self.fields["description"].required = True

@@ -174,7 +174,7 @@ class ListingFormView(SellerRequiredMixin, TemplateView):
         if product.pk:
             stockrecord = product.stockrecords.filter(partner=self.partner).first()
             compliance = FoodCompliance.objects.filter(product=product).first()
-            children = list(product.children.all())
+            children = list(product.children.order_by("pk"))
         form = ListingForm(
             self.product_class, data=data, instance=product if product.pk else None,
             stockrecord=stockrecord, compliance=compliance,
