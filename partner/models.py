@@ -44,6 +44,10 @@ class Partner(AbstractPartner):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.APPLIED, db_index=True)
     date_created = models.DateTimeField(_("date created"), default=timezone.now, editable=False)
     review_reason = models.TextField(_("reason given by staff"), blank=True)
+    stripe_account_id = models.CharField(
+        _("Stripe connected account"), max_length=64, blank=True,
+        help_text=_("acct_… when the platform may pay this business through Stripe Connect; empty: paid by bank transfer."),
+    )
     date_reviewed = models.DateTimeField(_("date reviewed"), null=True, blank=True)
 
     class Meta(AbstractPartner.Meta):

@@ -2,8 +2,8 @@
 # Start or stop the real services the tests can use, on this machine only.
 #   scripts/services.sh up     install what is missing, start, print `export` lines
 #   scripts/services.sh down   stop what `up` started
-# Services: PostgreSQL (Debian package), Chromium for browser tests (Debian package).
-# Later: Elasticsearch (cluster runner), stripe-mock.
+# Services: PostgreSQL (Debian package), Chromium for browser tests (Debian package),
+# stripe-mock (Stripe's API test server, `go install` at a pinned tag).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STATE="$PWD/.services"
@@ -56,8 +56,38 @@ chromium_up() {
   echo "export CHROMIUM_PATH=/usr/bin/chromium"
 }
 
+# stripe-mock v0.197.0 carries Stripe's OpenAPI spec of October 2025; stripe-python 13.2.0
+# (API 2025-10-29.clover) sends only parameters that spec knows (see requirements.txt).
+STRIPE_MOCK_VERSION="${STRIPE_MOCK_VERSION:-v0.197.0}"
+STRIPE_MOCK_PORT="${STRIPE_MOCK_PORT:-12111}"
+STRIPE_MOCK_BIN="$STATE/bin/stripe-mock"
+
+stripe_mock_up() {
+  if [ ! -x "$STRIPE_MOCK_BIN" ]; then
+    log "building stripe-mock $STRIPE_MOCK_VERSION (go install)"
+    GOBIN="$STATE/bin" go install "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION" >&2
+  fi
+  if ! curl -s -o /dev/null "http://127.0.0.1:$STRIPE_MOCK_PORT/v1/customers" -H "Authorization: Bearer sk_test_123"; then
+    nohup "$STRIPE_MOCK_BIN" -http-port "$STRIPE_MOCK_PORT" -https-port $((STRIPE_MOCK_PORT + 1)) >"$STATE/stripe-mock.log" 2>&1 &
+    echo $! >"$STATE/stripe-mock.pid"
+    for _ in $(seq 50); do
+      curl -s -o /dev/null "http://127.0.0.1:$STRIPE_MOCK_PORT/v1/customers" -H "Authorization: Bearer sk_test_123" && break
+      sleep 0.2
+    done
+  fi
+  log "stripe-mock $STRIPE_MOCK_VERSION on 127.0.0.1:$STRIPE_MOCK_PORT"
+  echo "export STRIPE_MOCK_URL=http://127.0.0.1:$STRIPE_MOCK_PORT"
+}
+
+stripe_mock_down() {
+  if [ -f "$STATE/stripe-mock.pid" ]; then
+    kill "$(cat "$STATE/stripe-mock.pid")" 2>/dev/null || true
+    rm -f "$STATE/stripe-mock.pid"
+  fi
+}
+
 case "${1:-}" in
-  up) postgres_up; chromium_up ;;
-  down) postgres_down ;;
+  up) postgres_up; chromium_up; stripe_mock_up ;;
+  down) postgres_down; stripe_mock_down ;;
   *) echo "usage: $0 up|down" >&2; exit 2 ;;
 esac

@@ -63,9 +63,9 @@ INSTALLED_APPS = [
     # Oscar, with catalogue, partner and search forked into this project.
     "storefront.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
-    "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    "checkout.apps.CheckoutConfig",
+    "address.apps.AddressConfig",
+    "shipping.apps.ShippingConfig",
     "catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "oscar.apps.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
-    "oscar.apps.order.apps.OrderConfig",
+    "order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     # This project
     "places.apps.PlacesConfig",
     "cms.apps.CmsConfig",
+    "payments.apps.PaymentsConfig",
     "auditlog",
     "storefront",
 ]
@@ -177,6 +178,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     # Concurrent dev-server requests and the demo loader share one file.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+else:
+    # Oscar's attribute cache keeps a half-read `.iterator()` on each product; on
+    # PostgreSQL that is a server-side cursor, which dies with its transaction and
+    # aborts whichever transaction later closes it. Client-side iteration avoids it.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 CACHES = {
@@ -306,6 +312,29 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "partner.Partner",
     "partner.FoodCompliance",
 )
+
+# --- Checkout, payments and payouts ---------------------------------------------
+# Flat shipping per member business's parcel, by zone (rupiah).
+SHIPPING_RATES = {
+    "same_kecamatan": int(os.environ.get("SHIPPING_SAME_KECAMATAN", "10000")),
+    "same_kota": int(os.environ.get("SHIPPING_SAME_KOTA", "15000")),
+    "jakarta": int(os.environ.get("SHIPPING_JAKARTA", "20000")),
+    "outside": int(os.environ.get("SHIPPING_OUTSIDE", "35000")),
+}
+# The programme keeps this share of each business's sales (0.05 = 5%).
+PROGRAMME_COMMISSION = os.environ.get("PROGRAMME_COMMISSION", "0.05")
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# Point at stripe-mock (http://127.0.0.1:12111) in tests; empty means api.stripe.com.
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# Stripe's minimum charge, in rupiah (about USD 0.50 when settling in USD; check docs.stripe.com/currencies).
+STRIPE_MINIMUM_IDR = int(os.environ.get("STRIPE_MINIMUM_IDR", "10000"))
+# Without Stripe keys and with DEBUG on, a clearly labelled test payment lets a newcomer finish an order.
+TEST_PAYMENTS = env_bool("TEST_PAYMENTS", DEBUG) and not STRIPE_SECRET_KEY
+# How long stock stays held: while a shopper pays online, and for "Bayar di Mart" pickups.
+PAYMENT_HOLD_MINUTES = int(os.environ.get("PAYMENT_HOLD_MINUTES", "60"))
+MART_HOLD_HOURS = 48
 
 # --- Search (issue: Elasticsearch) ------------------------------------------
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
