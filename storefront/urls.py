@@ -24,6 +24,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("places.urls")),
     path("penjual/", include("partner.seller.urls")),
+    path("", include("payments.urls")),
     path("toko/<slug:slug>/", ShopView.as_view(), name="shop-detail"),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]

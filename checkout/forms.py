@@ -1,0 +1,97 @@
+"""The one-page checkout form: who, where (Indonesian address or a Mart), and how to pay."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from payments.gateways import available
+from places.models import Kecamatan, Mart
+
+OUTSIDE = "luar"
+
+
+class CheckoutForm(forms.Form):
+    email = forms.EmailField(label=_("Email (for the confirmation)"))
+    delivery = forms.ChoiceField(
+        label=_("How do you get it?"), widget=forms.RadioSelect,
+        choices=[("kirim", _("Delivered to my address")), ("ambil", _("I pick it up at an OK OCE Mart"))], initial="kirim",
+    )
+    name = forms.CharField(label=_("Recipient's name"), max_length=128)
+    phone = forms.CharField(label=_("Phone / WhatsApp"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    line1 = forms.CharField(label=_("Street, house number"), max_length=255, required=False)
+    rt_rw = forms.CharField(label=_("RT/RW"), max_length=16, required=False, widget=forms.TextInput(attrs={"placeholder": "003/005"}))
+    kelurahan = forms.CharField(label=_("Kelurahan / desa"), max_length=64, required=False)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    kecamatan_name = forms.CharField(label=_("Kecamatan (outside Jakarta)"), max_length=64, required=False)
+    kota = forms.CharField(label=_("Kota / kabupaten"), max_length=64, required=False)
+    provinsi = forms.CharField(label=_("Province"), max_length=64, required=False, initial="DKI Jakarta")
+    postcode = forms.CharField(label=_("Postcode"), max_length=5, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    notes = forms.CharField(label=_("Notes for the courier"), max_length=255, required=False)
+    mart = forms.ModelChoiceField(Mart.objects.none(), label=_("OK OCE Mart"), required=False)
+    gateway = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        kota_groups = {}
+        for kecamatan in Kecamatan.objects.order_by("kota", "name"):
+            kota_groups.setdefault(kecamatan.kota, []).append((str(kecamatan.pk), kecamatan.name))
+        self.fields["kecamatan"].choices = [("", "---------")] + list(kota_groups.items()) + [(OUTSIDE, _("Outside Jakarta"))]
+        self.fields["mart"].queryset = Mart.objects.select_related("kecamatan").order_by("kecamatan__name", "name")
+        self.fields["gateway"].choices = [(g.code, g.label) for g in available(pickup=True)]
+        if self.fields["gateway"].choices:
+            self.fields["gateway"].initial = self.fields["gateway"].choices[0][0]
+        if user is not None and user.is_authenticated:
+            self.fields["email"].initial = user.email
+            self.fields["name"].initial = user.get_full_name()
+
+    def clean_phone(self):
+        phone = re.sub(r"[\s\-()]", "", self.cleaned_data["phone"])
+        if phone.startswith("08"):
+            phone = "+62" + phone[1:]
+        elif phone.startswith("62"):
+            phone = "+" + phone
+        if not re.fullmatch(r"\+62\d{8,13}", phone):
+            raise forms.ValidationError(_("Write an Indonesian phone number, e.g. 0812 3456 7890."))
+        return phone
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"].strip()
+        if postcode and not re.fullmatch(r"\d{5}", postcode):
+            raise forms.ValidationError(_("A postcode has 5 digits."))
+        return postcode
+
+    def clean(self):
+        data = super().clean()
+        pickup = data.get("delivery") == "ambil"
+        if pickup:
+            if not data.get("mart"):
+                self.add_error("mart", _("Choose the Mart where you will pick it up."))
+        else:
+            for name in ("line1", "kecamatan", "kota", "provinsi", "postcode"):
+                if not data.get(name):
+                    self.add_error(name, _("Needed for delivery."))
+            if data.get("kecamatan") == OUTSIDE and not data.get("kecamatan_name"):
+                self.add_error("kecamatan_name", _("Write the kecamatan of your address."))
+        gateway = data.get("gateway")
+        if gateway and gateway not in {g.code for g in available(pickup=pickup)}:
+            self.add_error("gateway", _("Paying at the Mart is only possible when you pick up there."))
+        return data
+
+    def checkout_data(self):
+        """What the order needs later, without the session (a webhook has none)."""
+        data = self.cleaned_data
+        pickup = data["delivery"] == "ambil"
+        kecamatan = data.get("kecamatan")
+        return {
+            "email": data["email"],
+            "pickup": pickup,
+            "mart": data["mart"].pk if pickup and data.get("mart") else None,
+            "kecamatan": int(kecamatan) if kecamatan and kecamatan != OUTSIDE and not pickup else None,
+            "address": {
+                "name": data["name"], "phone": data["phone"], "line1": data.get("line1", ""), "rt_rw": data.get("rt_rw", ""),
+                "kelurahan": data.get("kelurahan", ""), "kecamatan_name": data.get("kecamatan_name", "") if kecamatan == OUTSIDE else "",
+                "kota": data.get("kota", ""), "provinsi": data.get("provinsi", ""), "postcode": data.get("postcode", ""),
+                "notes": data.get("notes", ""),
+            },
+        }

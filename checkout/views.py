@@ -1,0 +1,199 @@
+"""One-page checkout, payment pages and the thank-you page.
+
+The shopper fills one form (who, delivery or Mart pickup, payment). On
+submit the basket's stock is held and frozen, and a PaymentAttempt opens with
+the chosen gateway; the payment page then takes the money (Stripe's Payment
+Element, the Mart counter, or the development-only test payment).
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from oscar.core.loading import get_model
+
+from checkout.forms import CheckoutForm
+from payments import stock
+from payments.gateways import GATEWAYS, StripeGateway
+from payments.models import PaymentAttempt
+from payments.services import PaymentNotStarted, basket_total, confirm_payment, fail_payment, shipping_method, start_payment
+
+Basket = get_model("basket", "Basket")
+Order = get_model("order", "Order")
+SESSION_ATTEMPTS = "payment_attempts"
+SESSION_FORM = "checkout_form"
+
+
+def remember(request, key, value):
+    values = request.session.get(key, [])
+    if value not in values:
+        request.session[key] = (values + [value])[-20:]
+
+
+def own_attempt(request, number):
+    """The attempt for ``number`` if it was started in this browser session or by this user."""
+    attempt = get_object_or_404(PaymentAttempt.objects.select_related("order", "basket"), order_number=number)
+    if attempt.pk in request.session.get(SESSION_ATTEMPTS, []) or (
+        request.user.is_authenticated and attempt.user_id == request.user.pk
+    ):
+        return attempt
+    raise Http404
+
+
+def restore_basket(request, attempt):
+    """After a failed or cancelled payment, the shopper's basket is the one they had (plus anything added since)."""
+    basket = attempt.basket
+    if basket is None or basket.status != Basket.OPEN:
+        return
+    current = request.basket
+    if current.id and current.id != basket.id:
+        basket.merge(current)
+    basket.strategy = request.strategy
+    request.basket = basket
+
+
+class CheckoutView(FormView):
+    template_name = "oscar/checkout/checkout.html"
+    form_class = CheckoutForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.basket.is_empty:
+            messages.info(request, _("Your basket is empty."))
+            return redirect("basket:summary")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        if self.request.method == "GET" and self.request.session.get(SESSION_FORM):
+            kwargs["initial"] = {**kwargs.get("initial", {}), **self.request.session[SESSION_FORM]}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        basket = self.request.basket
+        groups = {}
+        for line in basket.all_lines():
+            partner = line.stockrecord.partner if line.stockrecord_id else None
+            groups.setdefault(partner, []).append(line)
+        return super().get_context_data(basket=basket, groups=list(groups.items()), rates=settings.SHIPPING_RATES, **kwargs)
+
+    def form_valid(self, form):
+        request = self.request
+        basket = request.basket
+        request.session[SESSION_FORM] = {k: v for k, v in form.data.items() if k in form.fields and k not in ("mart",)}
+        unavailable = [line.product.get_title() for line in basket.all_lines() if not line.purchase_info.availability.is_available_to_buy]
+        if unavailable:
+            messages.error(request, _("No longer available: %(titles)s. Remove them from your basket to continue.") % {"titles": ", ".join(unavailable)})
+            return redirect("basket:summary")
+        checkout = form.checkout_data()
+        gateway = form.cleaned_data["gateway"]
+        total, _charge = basket_total(basket, shipping_method(checkout))
+        if gateway == StripeGateway.code and total.incl_tax < settings.STRIPE_MINIMUM_IDR:
+            form.add_error("gateway", _("Online payment starts at Rp %(min)s; add something to your basket or pay at a Mart.")
+                           % {"min": f"{settings.STRIPE_MINIMUM_IDR:,}".replace(",", ".")})
+            return self.form_invalid(form)
+        try:
+            attempt = start_payment(basket, checkout, gateway, user=request.user)
+        except stock.SoldOut as error:
+            messages.error(request, str(error))
+            return redirect("basket:summary")
+        except PaymentNotStarted as error:
+            messages.error(request, str(error))
+            return self.form_invalid(form)
+        remember(request, SESSION_ATTEMPTS, attempt.pk)
+        if getattr(attempt, "client_secret", ""):
+            request.session[f"client_secret:{attempt.pk}"] = attempt.client_secret
+        if attempt.gateway == "mart":
+            return redirect("checkout:thank-you", number=attempt.order_number)
+        return redirect("checkout:payment", number=attempt.order_number)
+
+
+class PaymentView(TemplateView):
+    def dispatch(self, request, *args, **kwargs):
+        self.attempt = own_attempt(request, kwargs["number"])
+        if self.attempt.order_id:
+            return redirect("checkout:thank-you", number=self.attempt.order_number)
+        if self.attempt.status != PaymentAttempt.Status.PENDING:
+            restore_basket(request, self.attempt)
+            messages.error(request, self.attempt.failure_message or _("The payment did not go through. Your basket is kept; you can try again."))
+            return redirect("basket:summary")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_template_names(self):
+        return [GATEWAYS[self.attempt.gateway].template]
+
+    def get_context_data(self, **kwargs):
+        gateway = GATEWAYS[self.attempt.gateway]()
+        basket = self.attempt.basket
+        return super().get_context_data(
+            attempt=self.attempt, lines=basket.all_lines() if basket else [],
+            client_secret=self.request.session.get(f"client_secret:{self.attempt.pk}", ""),
+            return_url=self.request.build_absolute_uri(f"/checkout/bayar/{self.attempt.order_number}/status/"),
+            **gateway.page_context(self.attempt), **kwargs,
+        )
+
+
+class TestPayView(View):
+    """Development only: pretend the payment succeeded or failed."""
+
+    def post(self, request, number):
+        if not settings.TEST_PAYMENTS:
+            raise Http404
+        attempt = own_attempt(request, number)
+        if attempt.gateway != "uji":
+            raise Http404
+        if request.POST.get("result") == "fail":
+            fail_payment(attempt, _("The test payment was declined. Your basket is kept; you can try again."))
+            return redirect("checkout:payment", number=number)
+        confirm_payment(attempt.pk, amount=attempt.amount, currency=attempt.currency)
+        return redirect("checkout:thank-you", number=number)
+
+
+class CancelPaymentView(View):
+    def post(self, request, number):
+        attempt = own_attempt(request, number)
+        attempt = fail_payment(attempt, "")
+        if attempt.order_id:
+            return redirect("checkout:thank-you", number=number)
+        restore_basket(request, attempt)
+        messages.info(request, _("Payment cancelled. Your basket is kept."))
+        return redirect("basket:summary")
+
+
+class PaymentStatusView(TemplateView):
+    """Where Stripe sends the browser back. The webhook is the source of truth; this page waits for it."""
+
+    template_name = "payments/status.html"
+
+    def get(self, request, number):
+        attempt = own_attempt(request, number)
+        if attempt.order_id:
+            return redirect("checkout:thank-you", number=number)
+        if attempt.status != PaymentAttempt.Status.PENDING:
+            return redirect("checkout:payment", number=number)
+        if attempt.gateway == StripeGateway.code and attempt.reference:
+            try:
+                intent = StripeGateway.retrieve(attempt.reference)
+            except Exception:
+                intent = None
+            if intent is not None and intent.status == "succeeded" and intent.id == attempt.reference:
+                from payments.gateways import from_stripe_amount
+
+                confirm_payment(attempt.pk, amount=from_stripe_amount(intent.amount_received, intent.currency),
+                                currency=intent.currency, charge=getattr(intent, "latest_charge", "") or "")
+                return redirect("checkout:thank-you", number=number)
+        return self.render_to_response({"attempt": attempt})
+
+
+class ThankYouView(TemplateView):
+    template_name = "oscar/checkout/thank_you.html"
+
+    def get_context_data(self, **kwargs):
+        attempt = own_attempt(self.request, self.kwargs["number"])
+        if attempt.order is None:
+            raise Http404
+        order = attempt.order
+        return super().get_context_data(order=order, attempt=attempt, lines=order.lines.select_related("partner"), **kwargs)

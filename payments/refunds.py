@@ -1,0 +1,79 @@
+"""Refunds from the staff pages: through the gateway, into the order's status and the ledger."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from oscar.core.loading import get_model
+
+from payments import stock
+from payments.gateways import StripeGateway
+from payments.models import LedgerEntry, PaymentAttempt, Refund
+from payments.services import PARTLY_REFUNDED, REFUNDED, commission_on
+
+Order = get_model("order", "Order")
+Source = get_model("payment", "Source")
+
+
+class RefundError(Exception):
+    pass
+
+
+def refundable_quantity(line):
+    done = line.refunds.aggregate(n=Sum("quantity"))["n"] or 0
+    return line.quantity - done
+
+
+@transaction.atomic
+def refund(order, quantities, user, include_shipping=False):
+    """Refund ``quantities`` ({line: units}) of ``order``; returns the amount.
+
+    The shopper gets the money back through the gateway that took it; each
+    business's ledger loses the refunded sale but gets the commission on it
+    back; a business already paid through Stripe Connect has that part of its
+    transfer reversed.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    attempt = PaymentAttempt.objects.filter(order=order).first()
+    per_partner, total, rows = {}, Decimal("0"), []
+    for line, quantity in quantities.items():
+        if quantity <= 0:
+            continue
+        if quantity > refundable_quantity(line):
+            raise RefundError(line.title)
+        amount = (line.line_price_incl_tax / line.quantity * quantity).quantize(Decimal("1"))
+        rows.append((line, quantity, amount))
+        per_partner.setdefault(line.partner, [Decimal("0"), Decimal("0")])[0] += amount
+        total += amount
+    shipping_back = Decimal("0")
+    if include_shipping and not order.refunds.filter(line=None).exists():
+        shipping_back = order.shipping_incl_tax
+        for entry in LedgerEntry.objects.filter(order=order, kind=LedgerEntry.Kind.SHIPPING):
+            per_partner.setdefault(entry.partner, [Decimal("0"), Decimal("0")])[1] += entry.amount
+        total += shipping_back
+    if total <= 0:
+        raise RefundError("")
+    reference = ""
+    if attempt and attempt.gateway == StripeGateway.code and attempt.reference:
+        n = order.refunds.count() + 1
+        reference = StripeGateway.refund(attempt.reference, total, order.currency, key=f"re-{order.number}-{n}").id
+    for line, quantity, amount in rows:
+        Refund.objects.create(order=order, line=line, quantity=quantity, amount=amount, reference=reference, created_by=user)
+        if getattr(line, "fulfilment", None) is None or line.fulfilment.status != "shipped":
+            stock.release({line.stockrecord_id: (quantity, line.title)}) if line.stockrecord_id else None
+    if shipping_back:
+        Refund.objects.create(order=order, line=None, amount=shipping_back, reference=reference, created_by=user)
+    for partner, (sale, fee) in per_partner.items():
+        give_back = sale - commission_on(sale) + fee
+        LedgerEntry.objects.create(partner=partner, order=order, kind=LedgerEntry.Kind.REFUND, amount=-give_back,
+                                   reference=reference, created_by=user)
+        transfer = LedgerEntry.objects.filter(order=order, partner=partner, kind=LedgerEntry.Kind.TRANSFER, amount__lt=0).first()
+        if transfer and give_back > 0:
+            reversal = StripeGateway.reverse_transfer(transfer.reference, give_back, order.currency,
+                                                      key=f"trr-{order.number}-{partner.pk}-{order.refunds.count()}")
+            LedgerEntry.objects.create(partner=partner, order=order, kind=LedgerEntry.Kind.TRANSFER, amount=give_back,
+                                       reference=reversal.id, note="reversal", created_by=user)
+    Source.objects.filter(order=order).update(amount_refunded=order.refunds.aggregate(t=Sum("amount"))["t"])
+    refunded = order.refunds.aggregate(t=Sum("amount"))["t"] or 0
+    Order.objects.filter(pk=order.pk).update(status=REFUNDED if refunded >= order.total_incl_tax else PARTLY_REFUNDED)
+    return total

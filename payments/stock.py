@@ -1,0 +1,51 @@
+"""Holding and releasing stock atomically.
+
+Oscar's ``StockRecord.allocate()`` adds to ``num_allocated`` unconditionally.
+Here a hold is one conditional UPDATE per line: it succeeds only while
+``num_in_stock - num_allocated`` covers the quantity, so concurrent buyers of
+the last units cannot both get them (the database serialises the updates on
+the row). All lines are held in one transaction: all or nothing.
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+StockRecord = get_model("partner", "StockRecord")
+
+
+class SoldOut(Exception):
+    def __init__(self, title):
+        self.title = title
+        super().__init__(_("Sorry, %(title)s has just sold out. It was taken out of your payment; your basket is kept.") % {"title": title})
+
+
+def quantities(lines):
+    """{stockrecord id: (quantity, title)} for basket or order lines (variants of one record add up)."""
+    wanted = {}
+    for line in lines:
+        if line.stockrecord_id is None:
+            continue
+        quantity, title = wanted.get(line.stockrecord_id, (0, line.product.get_title() if line.product else ""))
+        wanted[line.stockrecord_id] = (quantity + line.quantity, title)
+    return wanted
+
+
+@transaction.atomic
+def hold(wanted):
+    """Hold every quantity in ``wanted`` or none (raises SoldOut naming the first product that ran out)."""
+    for stockrecord_id, (quantity, title) in sorted(wanted.items()):  # one lock order: no deadlocks
+        allocated = Coalesce(F("num_allocated"), 0)
+        updated = StockRecord.objects.filter(pk=stockrecord_id, num_in_stock__gte=allocated + quantity).update(
+            num_allocated=allocated + quantity
+        )
+        if updated != 1:
+            raise SoldOut(title)
+
+
+@transaction.atomic
+def release(wanted):
+    for stockrecord_id, (quantity, _title) in sorted(wanted.items()):
+        StockRecord.objects.filter(pk=stockrecord_id).update(num_allocated=Coalesce(F("num_allocated"), 0) - quantity)
