@@ -85,7 +85,7 @@ def save_listing(partner, form, variants=None, photos=None):
         _save_photos(product, photos)
 
     if form.product_class.slug == "makanan-kemasan":
-        compliance, _ = FoodCompliance.objects.get_or_create(product=product)
+        compliance, _created = FoodCompliance.objects.get_or_create(product=product)
         expiry = form.cleaned_data.get("halal_expiry")
         if before != _compliance_numbers(product) or compliance.halal_expiry != expiry:
             compliance.halal_expiry = expiry

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partner.seller import views
+from partner.seller import finance, views
 
 app_name = "seller"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("produk/<int:pk>/hapus/", views.ProductDeleteView.as_view(), name="product-delete"),
     path("pesanan/", views.OrderListView.as_view(), name="orders"),
     path("pesanan/<str:number>/", views.OrderDetailView.as_view(), name="order-detail"),
+    path("saldo/", finance.SellerBalanceView.as_view(), name="balance"),
+    path("saldo/<str:month>/", finance.SellerStatementView.as_view(), name="statement"),
     path("tim/", views.TeamView.as_view(), name="team"),
     path("tim/<int:user_pk>/hapus/", views.TeamRemoveView.as_view(), name="team-remove"),
     path("undangan/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation"),
@@ -26,4 +28,8 @@ urlpatterns = [
     path("staf/sertifikat/", views.ComplianceListView.as_view(), name="staff-compliance"),
     path("staf/sertifikat/<int:pk>/", views.ComplianceDecisionView.as_view(), name="staff-compliance-decide"),
     path("staf/riwayat/", views.ChangeLogView.as_view(), name="staff-changes"),
+    path("staf/saldo/", finance.StaffBalancesView.as_view(), name="staff-balances"),
+    path("staf/saldo/<int:pk>/<str:month>/", finance.StaffStatementView.as_view(), name="staff-statement"),
+    path("staf/pesanan/", finance.StaffOrderListView.as_view(), name="staff-orders"),
+    path("staf/pesanan/<str:number>/", finance.StaffOrderView.as_view(), name="staff-order"),
 ]

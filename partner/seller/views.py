@@ -305,11 +305,15 @@ class OrderDetailView(SellerRequiredMixin, TemplateView):
         except ValueError:
             raise Http404
         line = get_object_or_404(Line, pk=line_pk, partner=self.partner, order__number=number)
+        was_shipped = getattr(getattr(line, "fulfilment", None), "status", None) == LineFulfilment.Status.SHIPPED
         form = FulfilmentForm(request.POST, instance=getattr(line, "fulfilment", None) or LineFulfilment(line=line), prefix=f"line{line.pk}")
         if form.is_valid():
             fulfilment = form.save(commit=False)
             fulfilment.line, fulfilment.updated_by = line, request.user
             fulfilment.save()
+            if fulfilment.status == LineFulfilment.Status.SHIPPED and not was_shipped and line.stockrecord_id:
+                # The parcel left: its units leave the stock and the allocation (Oscar's bookkeeping).
+                line.stockrecord.consume_allocation(line.quantity)
             messages.success(request, _("%(title)s: %(status)s.") % {"title": line.title, "status": fulfilment.get_status_display()})
             return redirect("seller:order-detail", number=number)
         messages.error(request, _("Some fields need your attention; what you typed is kept below."))
