@@ -75,6 +75,8 @@ MATRIX = {
     "product-delete": ("/penjual/produk/{product}/hapus/", A, A, {}),
     "orders": ("/penjual/pesanan/", SELLERS, NOBODY, {}),
     "order-detail": ("/penjual/pesanan/{order}/", A, A, {"line": "{line}", "line{line}-status": "packed"}),
+    "balance": ("/penjual/saldo/", SELLERS, NOBODY, {}),
+    "statement": ("/penjual/saldo/2026-11/", SELLERS, NOBODY, {}),
     "team": ("/penjual/tim/", SELLERS, SELLERS, {"email": "x"}),
     "team-remove": ("/penjual/tim/{colleague}/hapus/", NOBODY, A, {}),
     # Anyone signed in may read an invitation; only the invited address may accept it.
@@ -86,6 +88,10 @@ MATRIX = {
     "staff-compliance": ("/penjual/staf/sertifikat/", STAFF, NOBODY, {}),
     "staff-compliance-decide": ("/penjual/staf/sertifikat/{compliance}/", NOBODY, STAFF, {"action": "approve"}),
     "staff-changes": ("/penjual/staf/riwayat/", STAFF, NOBODY, {}),
+    "staff-balances": ("/penjual/staf/saldo/", STAFF, NOBODY, {}),
+    "staff-statement": ("/penjual/staf/saldo/{partner}/2026-11/", STAFF, STAFF, {"reference": "BCA-1"}),
+    "staff-orders": ("/penjual/staf/pesanan/", STAFF, NOBODY, {}),
+    "staff-order": ("/penjual/staf/pesanan/{order}/", STAFF, STAFF, {"action": "refund", "refund-{line}": "1"}),
 }
 
 # Oscar's dashboard is for programme staff only: sellers work in the seller centre.

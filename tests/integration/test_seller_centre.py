@@ -276,6 +276,8 @@ def test_seller_sees_only_own_order_lines_and_ships_them(client, seller):
     assert client.post(f"/penjual/pesanan/{order.number}/", {"line": other_line.pk, f"line{other_line.pk}-status": "packed"}).status_code == 404
     client.post(f"/penjual/pesanan/{order.number}/", {"line": line.pk, f"line{line.pk}-status": "shipped",
                                                       f"line{line.pk}-courier": "JNE", f"line{line.pk}-tracking_number": "JNE0012345"})
+    record = StockRecord.objects.get(product=mine)
+    assert (record.num_in_stock, record.num_allocated) == (9, 0)  # the shipped unit left the stock
     client.force_login(shopper)
     page = client.get(reverse("customer:order", kwargs={"order_number": order.number})).content.decode()
     assert "Dikirim" in page and "JNE0012345" in page
