@@ -134,8 +134,11 @@ def fail_payment(attempt_or_pk, message, status=PaymentAttempt.Status.FAILED):
         return attempt
 
 
-def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge=""):
-    """Place the attempt's order once (idempotent), and when ``paid`` record the payment and payouts."""
+def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge="", notify=True):
+    """Place the attempt's order once (idempotent), and when ``paid`` record the payment and payouts.
+
+    ``notify=False`` skips the shopper's confirmation email (demo data).
+    """
     with transaction.atomic():
         attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt_pk)
         if attempt.order_id:
@@ -161,7 +164,8 @@ def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge=""
         attempt.save()
         if paid:
             _mark_paid(attempt, order, charge, record_status=False)
-        transaction.on_commit(lambda: _order_email(order.pk))
+        if notify:
+            transaction.on_commit(lambda: _order_email(order.pk))
         return order
 
 

@@ -114,6 +114,7 @@ class DemoLoader:
         self.load_marts()
         self.load_products()
         self.load_stories()
+        self.load_orders()
         return self.created
 
     # --- structure ----------------------------------------------------------------
@@ -426,6 +427,55 @@ class DemoLoader:
         else:
             column = {"value_text": value}
         values.add(attribute_id=attribute.pk, product_id=product_id, **column)
+
+    # --- orders ---------------------------------------------------------------------
+    def load_orders(self, count=12):
+        """A few paid orders (through the test gateway), so sellers see orders and balances.
+
+        The demo seller's business gets some of them. Skipped when demo orders exist.
+        """
+        from oscar.core.loading import get_class
+
+        from payments.services import confirm_payment, start_payment
+        from payments.stock import SoldOut
+
+        Order = get_model("order", "Order")
+        Basket = get_model("basket", "Basket")
+        if Order.objects.filter(guest_email__endswith="@pembeli.example").exists():
+            self.created["orders"] = 0
+            return
+        Selector = get_class("partner.strategy", "Selector")
+        rng = random.Random(self.seed + 7)
+        stock = StockRecord.objects.filter(
+            partner__status=Partner.Status.ACTIVE, num_in_stock__gt=5, product__structure__in=["standalone", "child"]
+        ).select_related("product", "partner")
+        own = list(stock.filter(partner=self.businesses[0][0])[:6])
+        others = list(stock.exclude(partner=self.businesses[0][0]).order_by("pk")[:200])
+        kecamatan = list(Kecamatan.objects.order_by("pk"))
+        placed = 0
+        for i in range(count if others else 0):
+            picks = rng.sample(others, k=min(2, len(others)))
+            if own and i % 2 == 0:
+                picks[0] = rng.choice(own)
+            basket = Basket.objects.create()
+            basket.strategy = Selector().strategy()
+            for record in {r.pk: r for r in picks}.values():
+                basket.add_product(record.product, rng.randint(1, 2))
+            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            place = rng.choice(kecamatan)
+            checkout = {
+                "email": f"pembeli{i + 1}@pembeli.example", "pickup": False, "mart": None, "kecamatan": place.pk,
+                "address": {"name": name, "phone": f"+62812{rng.randint(10**6, 10**7 - 1)}", "line1": f"Jl. Contoh {i + 1}",
+                            "rt_rw": f"{rng.randint(1, 12):03d}/{rng.randint(1, 9):03d}", "kelurahan": "Contoh",
+                            "kota": place.kota, "provinsi": "DKI Jakarta", "postcode": f"1{rng.randint(1000, 4999)}"},
+            }
+            try:
+                attempt = start_payment(basket, checkout, "uji")
+            except SoldOut:
+                continue
+            confirm_payment(attempt.pk, amount=attempt.amount, currency=attempt.currency, notify=False)
+            placed += 1
+        self.created["orders"] = placed
 
     # --- founder stories ------------------------------------------------------------
     def load_stories(self):

@@ -353,3 +353,20 @@ def test_reconciliation_lists_money_without_an_order(client, shop, stripe_settin
     with pytest.raises(CommandError):
         call_command("reconcile_payments", stdout=out)
     assert "marked paid but no order exists" in out.getvalue()
+
+
+def test_signed_in_shopper_gets_the_basket_back_after_a_decline_and_sees_the_order_later(client, shop, test_payments):
+    shopper = make_user("dewi@pembeli.test")
+    client.force_login(shopper)
+    fill_basket(client, (shop["snack"], 3))
+    client.post("/checkout/", delivery("uji"))
+    attempt = PaymentAttempt.objects.get()
+    client.get("/")  # browsing while paying must not lose the frozen basket
+    response = client.post(f"/checkout/bayar/{attempt.order_number}/uji/", {"result": "fail"}, follow=True)
+    assert response.context["basket"].num_items == 3
+    client.post("/checkout/", delivery("uji"))
+    attempt = PaymentAttempt.objects.get()
+    client.post(f"/checkout/bayar/{attempt.order_number}/uji/", {"result": "ok"})
+    order = Order.objects.get()
+    assert order.user == shopper
+    assert order.number in client.get(reverse("customer:order-list")).content.decode()

@@ -21,6 +21,7 @@ def counts():
         "stock": StockRecord.objects.count(),
         "images": ProductImage.objects.count(),
         "stories": FounderStoryPage.objects.count(),
+        "orders": get_model("order", "Order").objects.count(),
     }
 
 
@@ -50,6 +51,13 @@ def test_default_demo_meets_the_brief_and_loading_again_duplicates_nothing(capsy
 
     assert FounderStoryPage.objects.live().count() >= 8
     assert FounderStoryPage.objects.filter(business__isnull=False).values("business__kecamatan").distinct().count() >= 5
+
+    # Paid demo orders, some for the demo seller, each split into the businesses' ledgers.
+    Order = get_model("order", "Order")
+    seller = Partner.objects.get(users__email="penjual@okoce-mart.example")
+    assert Order.objects.filter(status="Paid").count() >= 10
+    assert Order.objects.filter(lines__partner=seller).exists()
+    assert get_model("payments", "LedgerEntry").balance(seller) > 0
 
     call_command("load_demo", "--no-progress")
     assert counts() == first

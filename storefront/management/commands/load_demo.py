@@ -30,8 +30,8 @@ class Command(BaseCommand):
         created = loader.run()
         self.stdout.write(
             self.style.SUCCESS(
-                "Demo data ready: {businesses} businesses, {marts} Marts, {products} products, {stories} stories and "
-                "{users} users added "
+                "Demo data ready: {businesses} businesses, {marts} Marts, {products} products, {stories} stories, "
+                "{orders} orders and {users} users added "
                 "(anything already there was kept).".format(**created)
             )
         )
