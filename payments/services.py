@@ -85,8 +85,13 @@ def start_payment(basket, checkout, gateway_code, user=None):
         if stale is not None:
             if stale.order_id:
                 raise PaymentNotStarted(_("This basket was already ordered."))
-            _let_go(stale, PaymentAttempt.Status.FAILED, "")
-            stale.delete()
+            # An earlier try for this basket (another method, another total, or abandoned).
+            # Keep it under another number rather than delete it: should its payment still
+            # succeed, the webhook finds it and places an order, so no money goes without one.
+            _let_go(stale, stale.status if stale.status != PaymentAttempt.Status.PENDING else PaymentAttempt.Status.FAILED,
+                    stale.failure_message)
+            stale.order_number = f"{number}-{stale.pk}"
+            stale.save(update_fields=["order_number", "date_updated"])
         stock.hold({k: v for k, v in wanted.items()})
         basket.freeze()
         attempt = PaymentAttempt.objects.create(

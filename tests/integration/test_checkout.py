@@ -147,8 +147,9 @@ def test_declined_payment_keeps_the_basket_and_releases_the_stock(client, shop, 
     assert response.context["basket"].num_items == 2
     assert stock_of(shop["shoe"]) == (3, 0)
     assert not Order.objects.exists()
-    # And the shopper can pay again with the same basket.
+    # And the shopper can pay again with the same basket; the declined try is kept for the record.
     assert client.post("/checkout/", delivery("uji")).status_code == 302
+    assert PaymentAttempt.objects.filter(status="pending", order_number=attempt.order_number).exists()
 
 
 def test_checkout_form_errors_are_indonesian_and_keep_the_input(client, shop, test_payments):
@@ -365,7 +366,8 @@ def test_signed_in_shopper_gets_the_basket_back_after_a_decline_and_sees_the_ord
     response = client.post(f"/checkout/bayar/{attempt.order_number}/uji/", {"result": "fail"}, follow=True)
     assert response.context["basket"].num_items == 3
     client.post("/checkout/", delivery("uji"))
-    attempt = PaymentAttempt.objects.get()
+    attempt = PaymentAttempt.objects.get(status="pending")
+    assert PaymentAttempt.objects.get(status="failed").order_number == f"{attempt.order_number}-{PaymentAttempt.objects.get(status='failed').pk}"
     client.post(f"/checkout/bayar/{attempt.order_number}/uji/", {"result": "ok"})
     order = Order.objects.get()
     assert order.user == shopper
