@@ -64,6 +64,7 @@ def test_shopper_buys_from_two_businesses_on_a_phone(two_products, live_server, 
         assert product.title in text
     page.screenshot(path=str(SHOTS / "checkout-thanks.png"), full_page=True)
     Order = get_model("order", "Order")
-    order = Order.objects.get()
+    order = Order.objects.get(number=page.url.rstrip("/").rsplit("/", 1)[-1])
+    assert order.email == "sari@pembeli.test"
     assert order.lines.values("partner").distinct().count() == 2
     assert order.shipping_address.kecamatan.name == "Tebet"
