@@ -17,7 +17,7 @@ from oscar.core.loading import get_model
 
 from checkout.forms import CheckoutForm
 from payments import stock
-from payments.gateways import GATEWAYS, StripeGateway
+from payments.gateways import GATEWAYS, StripeGateway, from_stripe_amount
 from payments.models import PaymentAttempt
 from payments.services import PaymentNotStarted, basket_total, confirm_payment, fail_payment, shipping_method, start_payment
 
@@ -180,8 +180,6 @@ class PaymentStatusView(TemplateView):
             except Exception:
                 intent = None
             if intent is not None and intent.status == "succeeded" and intent.id == attempt.reference:
-                from payments.gateways import from_stripe_amount
-
                 confirm_payment(attempt.pk, amount=from_stripe_amount(intent.amount_received, intent.currency),
                                 currency=intent.currency, charge=getattr(intent, "latest_charge", "") or "")
                 return redirect("checkout:thank-you", number=number)

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 def stripe_webhook(request):
     payload = request.body
     try:
-        event = stripe.Webhook.construct_event(payload, request.headers.get("Stripe-Signature", ""), settings.STRIPE_WEBHOOK_SECRET)
+        stripe.Webhook.construct_event(payload, request.headers.get("Stripe-Signature", ""), settings.STRIPE_WEBHOOK_SECRET)
     except (stripe.SignatureVerificationError, ValueError) as error:
         logger.warning("Rejected a Stripe webhook: %s", error)
         return HttpResponseBadRequest("invalid signature")

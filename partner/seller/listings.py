@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.core.thumbnails import get_thumbnailer
@@ -23,6 +24,12 @@ def owned_products(partner):
     return Product.objects.filter(parent=None).filter(
         pk__in=own.values("product__parent_id").union(own.values("product_id"))
     )
+
+
+def seller_of(product):
+    """The member business holding the stock of ``product`` or of its variants."""
+    record = StockRecord.objects.filter(Q(product=product) | Q(product__parent=product)).select_related("partner").first()
+    return record.partner if record else None
 
 
 def make_renditions(image):

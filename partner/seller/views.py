@@ -29,7 +29,7 @@ from partner.seller.forms import (
     ReviewForm,
     VariantFormSet,
 )
-from partner.seller.listings import owned_products, review_listing, save_listing, verify_compliance
+from partner.seller.listings import owned_products, review_listing, save_listing, seller_of, verify_compliance
 
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
@@ -433,16 +433,11 @@ class ModerationDecisionView(StaffRequiredMixin, View):
             return redirect("seller:staff-moderation")
         approve = form.cleaned_data["action"] == "approve"
         review_listing(product, request.user, approve, form.cleaned_data["reason"].strip())
-        partner = _partner_of(product)
+        partner = seller_of(product)
         if partner:
             emails.listing_decided(product, partner, approve, product.moderation_reason)
         messages.success(request, (_("%(title)s approved.") if approve else _("%(title)s rejected.")) % {"title": product.title})
         return redirect("seller:staff-moderation")
-
-
-def _partner_of(product):
-    record = StockRecord.objects.filter(Q(product=product) | Q(product__parent=product)).select_related("partner").first()
-    return record.partner if record else None
 
 
 class ComplianceListView(StaffRequiredMixin, ListView):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from partner.seller import emails
-from partner.seller.views import _partner_of
+from partner.seller.listings import seller_of
 
 FoodCompliance = get_model("partner", "FoodCompliance")
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         ).select_related("product")
         sent = 0
         for record in due:
-            partner = _partner_of(record.product)
+            partner = seller_of(record.product)
             if partner is None or not partner.is_active:
                 continue
             emails.certificate_expiring(partner, record)
