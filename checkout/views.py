@@ -51,6 +51,9 @@ def restore_basket(request, attempt):
     current = request.basket
     if current.id and current.id != basket.id:
         basket.merge(current)
+        if not request.user.is_authenticated:
+            # The cookie names the merged-away basket; Oscar's middleware re-sets it to this one.
+            request.cookies_to_delete.append(settings.OSCAR_BASKET_COOKIE_OPEN)
     basket.strategy = request.strategy
     request.basket = basket
 

@@ -101,6 +101,7 @@ class LineFulfilment(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     courier = models.CharField(_("courier"), max_length=64, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    stock_consumed = models.BooleanField(default=False, editable=False, help_text="The shipped units left the stock once.")
     date_updated = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 

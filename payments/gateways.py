@@ -74,13 +74,17 @@ class StripeGateway(Gateway):
             "receipt_email": attempt.email,
             "description": f"OK OCE Mart #{attempt.order_number}",
         }
-        # Same order and amount → same key → Stripe returns the same PaymentIntent on a retry.
-        key = f"pi-{attempt.order_number}-{params['amount']}"
+        # One key per attempt: a network retry returns the same PaymentIntent; a new try gets a new one.
+        key = f"pi-{attempt.pk}"
         intent = stripe_client().v1.payment_intents.create(params, {"idempotency_key": key})
         return {"reference": intent.id, "client_secret": intent.client_secret}
 
     def page_context(self, attempt):
         return {"publishable_key": settings.STRIPE_PUBLISHABLE_KEY}
+
+    @staticmethod
+    def cancel(reference):
+        return stripe_client().v1.payment_intents.cancel(reference)
 
     @staticmethod
     def retrieve(reference):

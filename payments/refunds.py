@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 from payments import stock
 from payments.gateways import StripeGateway
 from payments.models import LedgerEntry, PaymentAttempt, Refund
-from payments.services import PARTLY_REFUNDED, REFUNDED, commission_on
+from payments.services import PAID, PARTLY_REFUNDED, REFUNDED, commission_on
 
 Order = get_model("order", "Order")
 Source = get_model("payment", "Source")
@@ -34,6 +34,8 @@ def refund(order, quantities, user, include_shipping=False):
     transfer reversed.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status not in (PAID, PARTLY_REFUNDED):
+        raise RefundError("")
     attempt = PaymentAttempt.objects.filter(order=order).first()
     per_partner, total, rows = {}, Decimal("0"), []
     for line, quantity in quantities.items():
@@ -56,7 +58,7 @@ def refund(order, quantities, user, include_shipping=False):
     reference = ""
     if attempt and attempt.gateway == StripeGateway.code and attempt.reference:
         n = order.refunds.count() + 1
-        reference = StripeGateway.refund(attempt.reference, total, order.currency, key=f"re-{order.number}-{n}").id
+        reference = StripeGateway.refund(attempt.reference, total, order.currency, key=f"re-{order.number}-{n}-{total:.0f}").id
     for line, quantity, amount in rows:
         Refund.objects.create(order=order, line=line, quantity=quantity, amount=amount, reference=reference, created_by=user)
         if getattr(line, "fulfilment", None) is None or line.fulfilment.status != "shipped":

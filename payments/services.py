@@ -116,6 +116,11 @@ def start_payment(basket, checkout, gateway_code, user=None):
 
 
 def _let_go(attempt, status, message):
+    if attempt.gateway == StripeGateway.code and attempt.reference and status != PaymentAttempt.Status.FAILED:
+        # Cancelled or expired: make the old PaymentIntent unpayable, so no late payment
+        # arrives for a basket the shopper has since changed (best effort, after commit).
+        reference = attempt.reference
+        transaction.on_commit(lambda: _cancel_intent(reference))
     if attempt.reserved:
         basket = attempt.basket
         if basket is not None:
@@ -126,6 +131,13 @@ def _let_go(attempt, status, message):
     attempt.status = status
     attempt.failure_message = message
     attempt.save()
+
+
+def _cancel_intent(reference):
+    try:
+        StripeGateway.cancel(reference)
+    except Exception:
+        logger.warning("Could not cancel PaymentIntent %s", reference, exc_info=True)
 
 
 def fail_payment(attempt_or_pk, message, status=PaymentAttempt.Status.FAILED):

@@ -29,12 +29,14 @@ def stripe_webhook(request):
         return HttpResponseBadRequest("invalid signature")
     data = json.loads(payload)
     intent = data.get("data", {}).get("object", {})
-    try:
-        with transaction.atomic():
-            WebhookEvent.objects.create(event_id=data["id"], type=data.get("type", ""))
-            handle(data.get("type"), intent)
-    except IntegrityError:
-        return HttpResponse("already processed")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                WebhookEvent.objects.create(event_id=data["id"], type=data.get("type", ""))
+        except IntegrityError:
+            return HttpResponse("already processed")
+        # Any error here rolls back the event too and answers 500, so Stripe retries.
+        handle(data.get("type"), intent)
     return HttpResponse("ok")
 
 

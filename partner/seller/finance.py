@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -26,9 +27,9 @@ def month_bounds(value):
     try:
         year, month = (int(p) for p in value.split("-"))
         start = date(year, month, 1)
-    except (ValueError, TypeError):
+        end = date(year + (month == 12), month % 12 + 1, 1)
+    except (ValueError, TypeError, OverflowError):
         raise Http404
-    end = date(year + (month == 12), month % 12 + 1, 1)
     tz = timezone.get_current_timezone()
     as_dt = lambda d: timezone.make_aware(timezone.datetime(d.year, d.month, d.day), tz)  # noqa: E731
     return start, as_dt(start), as_dt(end)
@@ -111,19 +112,22 @@ class StaffStatementView(StaffRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(for_staff=True, **data))
 
     def post(self, request, pk, month):
-        partner = get_object_or_404(Partner, pk=pk)
-        data = statement(partner, month)
         reference = request.POST.get("reference", "").strip()
-        if data["settled"]:
-            messages.info(request, _("This month is already settled."))
-        elif data["closing"] <= 0:
-            messages.info(request, _("Nothing is owed for this month."))
-        elif not reference:
-            messages.error(request, _("Write the bank transfer's reference."))
-        else:
-            LedgerEntry.objects.create(partner=partner, kind=LedgerEntry.Kind.PAYOUT, amount=-data["closing"],
-                                       reference=reference, note=f"settlement {month}", created_by=request.user)
-            messages.success(request, _("Marked as paid."))
+        with transaction.atomic():
+            # Lock the business so two staff members cannot settle it at once.
+            partner = get_object_or_404(Partner.objects.select_for_update(), pk=pk)
+            data = statement(partner, month)
+            owed = LedgerEntry.balance(partner)  # everything still owed, whichever month is settled first
+            if data["settled"]:
+                messages.info(request, _("This month is already settled."))
+            elif owed <= 0:
+                messages.info(request, _("Nothing is owed for this month."))
+            elif not reference:
+                messages.error(request, _("Write the bank transfer's reference."))
+            else:
+                LedgerEntry.objects.create(partner=partner, kind=LedgerEntry.Kind.PAYOUT, amount=-owed,
+                                           reference=reference, note=f"settlement {month}", created_by=request.user)
+                messages.success(request, _("Marked as paid."))
         return redirect("seller:staff-statement", pk=pk, month=month)
 
 
@@ -159,6 +163,9 @@ class StaffOrderView(StaffRequiredMixin, TemplateView):
         order = get_object_or_404(Order, number=number)
         if request.POST.get("action") == "mart-paid":
             attempt = get_object_or_404(PaymentAttempt, order=order, gateway="mart")
+            if order.status != AWAITING_MART:
+                messages.error(request, _("This order is not waiting for payment (%(status)s).") % {"status": _(order.status)})
+                return redirect("seller:staff-order", number=number)
             confirm_payment(attempt.pk, paid=True)
             messages.success(request, _("Order #%(number)s is paid.") % {"number": number})
             return redirect("seller:staff-order", number=number)
@@ -176,7 +183,7 @@ class StaffOrderView(StaffRequiredMixin, TemplateView):
             amount = refund(order, quantities, request.user, include_shipping=bool(request.POST.get("shipping")))
         except RefundError as error:
             messages.error(request, _("Cannot refund more than was bought (%(what)s).") % {"what": str(error)} if str(error)
-                           else _("Choose what to refund."))
+                           else _("Choose what to refund; only paid orders can be refunded."))
         except Exception:
             messages.error(request, _("The payment provider refused the refund; nothing was changed. Try again later."))
         else:

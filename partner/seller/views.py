@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -29,6 +29,8 @@ from partner.seller.forms import (
     ReviewForm,
     VariantFormSet,
 )
+from payments.refunds import refundable_quantity
+from payments.services import CANCELLED, PAID, PARTLY_REFUNDED
 from partner.seller.listings import owned_products, review_listing, save_listing, seller_of, verify_compliance
 
 Partner = get_model("partner", "Partner")
@@ -111,12 +113,15 @@ class HomeView(SellerRequiredMixin, TemplateView):
         if not self.partner.is_active:
             return context
         month_start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        lines = Line.objects.filter(partner=self.partner, order__date_placed__gte=month_start)
+        lines = Line.objects.filter(partner=self.partner, order__date_placed__gte=month_start, order__status__in=[PAID, PARTLY_REFUNDED])
         context["summary"] = lines.aggregate(revenue=Sum("line_price_incl_tax"), units=Sum("quantity"), orders=Count("order", distinct=True))
         context["best_sellers"] = (
             lines.values("title").annotate(units=Sum("quantity"), revenue=Sum("line_price_incl_tax")).order_by("-units", "title")[:5]
         )
-        context["to_ship"] = Line.objects.filter(partner=self.partner).exclude(fulfilment__status=LineFulfilment.Status.SHIPPED).count()
+        context["to_ship"] = (
+            Line.objects.filter(partner=self.partner, order__status__in=[PAID, PARTLY_REFUNDED])
+            .exclude(fulfilment__status=LineFulfilment.Status.SHIPPED).count()
+        )
         products = owned_products(self.partner)
         context["counts"] = {
             "live": products.filter(is_public=True).count(),
@@ -257,6 +262,10 @@ class ProductDeleteView(SellerRequiredMixin, TemplateView):
     def post(self, request, pk):
         product = get_object_or_404(owned_products(self.partner), pk=pk)
         title = product.title
+        held = StockRecord.objects.filter(Q(product=product) | Q(product__parent=product), num_allocated__gt=0).exists()
+        if held:
+            messages.error(request, _("%(title)s is in orders not yet shipped or being paid for; hide it instead of deleting it.") % {"title": title})
+            return redirect("seller:product-edit", pk=pk)
         product.delete()
         messages.success(request, _("%(title)s is deleted.") % {"title": title})
         return redirect("seller:products")
@@ -271,7 +280,7 @@ class OrderListView(SellerRequiredMixin, ListView):
 
     def get_queryset(self):
         return (
-            Order.objects.filter(lines__partner=self.partner)
+            Order.objects.filter(lines__partner=self.partner).exclude(status=CANCELLED)
             .annotate(
                 own_lines=Count("lines", filter=Q(lines__partner=self.partner)),
                 own_total=Sum("lines__line_price_incl_tax", filter=Q(lines__partner=self.partner)),
@@ -304,16 +313,22 @@ class OrderDetailView(SellerRequiredMixin, TemplateView):
             line_pk = int(request.POST.get("line", ""))
         except ValueError:
             raise Http404
-        line = get_object_or_404(Line, pk=line_pk, partner=self.partner, order__number=number)
-        was_shipped = getattr(getattr(line, "fulfilment", None), "status", None) == LineFulfilment.Status.SHIPPED
+        line = get_object_or_404(Line.objects.select_related("order"), pk=line_pk, partner=self.partner, order__number=number)
         form = FulfilmentForm(request.POST, instance=getattr(line, "fulfilment", None) or LineFulfilment(line=line), prefix=f"line{line.pk}")
         if form.is_valid():
-            fulfilment = form.save(commit=False)
-            fulfilment.line, fulfilment.updated_by = line, request.user
-            fulfilment.save()
-            if fulfilment.status == LineFulfilment.Status.SHIPPED and not was_shipped and line.stockrecord_id:
-                # The parcel left: its units leave the stock and the allocation (Oscar's bookkeeping).
-                line.stockrecord.consume_allocation(line.quantity)
+            with transaction.atomic():
+                fulfilment = form.save(commit=False)
+                fulfilment.line, fulfilment.updated_by = line, request.user
+                shipped = fulfilment.status == LineFulfilment.Status.SHIPPED
+                if shipped and not fulfilment.stock_consumed and line.stockrecord_id and line.order.status in (PAID, PARTLY_REFUNDED):
+                    # The parcel left, once: its units (less any refunded) leave stock and allocation.
+                    units = refundable_quantity(line)
+                    if units:
+                        StockRecord.objects.filter(pk=line.stockrecord_id).update(
+                            num_in_stock=F("num_in_stock") - units, num_allocated=F("num_allocated") - units
+                        )
+                    fulfilment.stock_consumed = True
+                fulfilment.save()
             messages.success(request, _("%(title)s: %(status)s.") % {"title": line.title, "status": fulfilment.get_status_display()})
             return redirect("seller:order-detail", number=number)
         messages.error(request, _("Some fields need your attention; what you typed is kept below."))

@@ -372,3 +372,32 @@ def test_signed_in_shopper_gets_the_basket_back_after_a_decline_and_sees_the_ord
     order = Order.objects.get()
     assert order.user == shopper
     assert order.number in client.get(reverse("customer:order-list")).content.decode()
+
+
+def test_unpaid_or_cancelled_orders_cannot_be_refunded_or_marked_paid(client, shop, test_payments):
+    fill_basket(client, (shop["snack"], 2))
+    client.post("/checkout/", delivery("mart", delivery="ambil", mart=shop["mart"].pk, line1="", kecamatan=""))
+    order = Order.objects.get()
+    line = order.lines.get()
+    client.force_login(make_user("keuangan@okoce.test", is_staff=True))
+    client.post(f"/penjual/staf/pesanan/{order.number}/", {"action": "refund", f"refund-{line.pk}": "1"})
+    assert not order.refunds.exists() and not LedgerEntry.objects.exists()
+    expire_holds(timezone.now() + timedelta(hours=49))
+    client.post(f"/penjual/staf/pesanan/{order.number}/", {"action": "mart-paid"})
+    order.refresh_from_db()
+    assert order.status == "Cancelled" and not LedgerEntry.objects.exists()
+    assert stock_of(shop["snack"]) == (10, 0)
+
+
+def test_settling_months_out_of_order_never_pays_twice(client, shop):
+    staff = make_user("keuangan@okoce.test", is_staff=True)
+    march = timezone.make_aware(timezone.datetime(2026, 3, 10))
+    february = timezone.make_aware(timezone.datetime(2026, 2, 10))
+    LedgerEntry.objects.create(partner=shop["cilincing"], kind="sale", amount=Decimal("100000"), date_created=february)
+    LedgerEntry.objects.create(partner=shop["cilincing"], kind="sale", amount=Decimal("50000"), date_created=march)
+    client.force_login(staff)
+    client.post(f"/penjual/staf/saldo/{shop['cilincing'].pk}/2026-03/", {"reference": "BCA-MAR"})
+    client.post(f"/penjual/staf/saldo/{shop['cilincing'].pk}/2026-02/", {"reference": "BCA-FEB"})
+    assert LedgerEntry.balance(shop["cilincing"]) == 0
+    assert list(LedgerEntry.objects.filter(kind="payout").values_list("amount", flat=True)) == [Decimal("-150000")]
+    assert client.get("/penjual/staf/saldo/?bulan=9999-12").status_code == 404

@@ -376,3 +376,30 @@ def test_ask_the_seller_opens_whatsapp_with_the_product_price_and_link(client, s
     assert "Tas Purun Ani (Rp 125.000)" in page and f"http://testserver{product.get_absolute_url()}" in page
     shop = unquote(client.get(seller.partners.get().get_absolute_url()).content.decode())
     assert "https://wa.me/6281234567890?text=" in shop
+
+
+def test_shipping_a_line_again_takes_its_units_from_stock_once(client, seller):
+    from tests.factories import ProductFactory
+
+    mine = ProductFactory(title="Sepatu Ani", stock__partner=seller.partners.get())
+    order = place_order(make_user("dewi@pembeli.test"), [(mine, 2)])
+    line = order.lines.get()
+    client.force_login(seller)
+    shipped = {"line": line.pk, f"line{line.pk}-status": "shipped", f"line{line.pk}-courier": "JNE",
+               f"line{line.pk}-tracking_number": "JNE1"}
+    client.post(f"/penjual/pesanan/{order.number}/", shipped)
+    client.post(f"/penjual/pesanan/{order.number}/", {"line": line.pk, f"line{line.pk}-status": "packed"})
+    client.post(f"/penjual/pesanan/{order.number}/", shipped)
+    record = StockRecord.objects.get(product=mine)
+    assert (record.num_in_stock, record.num_allocated) == (8, 0)
+
+
+def test_a_product_being_paid_for_cannot_be_deleted(client, seller):
+    from tests.factories import ProductFactory
+
+    mine = ProductFactory(title="Sepatu Ani", stock__partner=seller.partners.get())
+    StockRecord.objects.filter(product=mine).update(num_allocated=1)
+    client.force_login(seller)
+    response = client.post(f"/penjual/produk/{mine.pk}/hapus/", follow=True)
+    assert Product.objects.filter(pk=mine.pk).exists()
+    assert "sembunyikan" in response.content.decode()
