@@ -176,8 +176,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # A file, so `pytest --reuse-db` can skip the minute-long migration next time.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
-    # Concurrent dev-server requests and the demo loader share one file.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent dev-server requests and the demo loader share one file: wait for a lock
+    # rather than fail, let readers and a writer work at once (WAL), and take the write
+    # lock at the start of a transaction, since SQLite cannot wait when a reader upgrades.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL;"
+    )
 else:
     # Oscar's attribute cache keeps a half-read `.iterator()` on each product; on
     # PostgreSQL that is a server-side cursor, which dies with its transaction and
