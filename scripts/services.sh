@@ -3,7 +3,8 @@
 #   scripts/services.sh up     install what is missing, start, print `export` lines
 #   scripts/services.sh down   stop what `up` started
 # Services: PostgreSQL (Debian package), Chromium for browser tests (Debian package),
-# stripe-mock (Stripe's API test server, `go install` at a pinned tag).
+# stripe-mock (Stripe's API test server, `go install` at a pinned tag), Elasticsearch 8
+# (Elastic's own build from Maven Central, run as a system user with Debian's id_ID hunspell).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STATE="$PWD/.services"
@@ -86,8 +87,82 @@ stripe_mock_down() {
   fi
 }
 
+# Elasticsearch 8: Elastic's integ-test build from Maven Central (core modules only), run with
+# the machine's Temurin JDK as a system user (it refuses root), Indonesian hunspell from Debian.
+ES_VERSION="${ES_VERSION:-8.19.21}"
+ES_PORT="${ES_PORT:-19200}"
+ES_USER="${ES_USER:-okoce-es}"
+
+es_home() {
+  # The node's user must be able to enter every parent folder of its home.
+  if runuser -u "$ES_USER" -- test -x "$STATE" 2>/dev/null; then
+    echo "$STATE/elasticsearch"
+  else
+    echo "/var/tmp/okoce-elasticsearch-$(echo "$STATE" | md5sum | cut -c1-8)"
+  fi
+}
+
+java_home() {
+  if [ -n "${ES_JAVA_HOME:-}" ]; then echo "$ES_JAVA_HOME"; return; fi
+  ls -d /usr/lib/jvm/temurin-*-jdk* /usr/lib/jvm/java-*-openjdk-* 2>/dev/null | sort -V -r | head -n 1
+}
+
+elasticsearch_up() {
+  apt_install hunspell-id
+  id "$ES_USER" >/dev/null 2>&1 || useradd -r -M -s /usr/sbin/nologin "$ES_USER"
+  local zip="$STATE/cache/elasticsearch-$ES_VERSION.zip" home; home="$(es_home)"
+  if [ ! -f "$zip" ]; then
+    log "downloading Elasticsearch $ES_VERSION (Maven Central, about 107 MB)"
+    mkdir -p "$STATE/cache"
+    mvn -q -B dependency:copy \
+      -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
+      -DoutputDirectory="$STATE/cache" >&2
+  fi
+  if [ ! -x "$home/bin/elasticsearch" ]; then
+    rm -rf "$home.tmp" && mkdir -p "$home.tmp"
+    unzip -q "$zip" -d "$home.tmp"
+    mv "$home.tmp"/elasticsearch-*/ "$home" && rm -rf "$home.tmp"
+  fi
+  mkdir -p "$home/config/hunspell/id_ID" "$home/data" "$home/logs"
+  cp /usr/share/hunspell/id_ID.aff /usr/share/hunspell/id_ID.dic "$home/config/hunspell/id_ID/"
+  cat >"$home/config/elasticsearch.yml" <<YML
+cluster.name: okoce-test
+node.name: okoce-1
+discovery.type: single-node
+network.host: 127.0.0.1
+http.port: $ES_PORT
+transport.port: $((ES_PORT + 100))
+xpack.security.enabled: false
+path.data: $home/data
+path.logs: $home/logs
+action.destructive_requires_name: false
+YML
+  chown -R "$ES_USER" "$home"
+  if ! curl -s -o /dev/null "http://127.0.0.1:$ES_PORT/_cluster/health"; then
+    log "starting Elasticsearch $ES_VERSION on 127.0.0.1:$ES_PORT"
+    ES_JAVA_HOME="$(java_home)" ES_JAVA_OPTS="${ES_JAVA_OPTS:--Xms512m -Xmx512m}" \
+      runuser -u "$ES_USER" -- "$home/bin/elasticsearch" -d -p "$home/es.pid" >/dev/null
+  fi
+  for _ in $(seq 120); do
+    curl -s "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" | grep -q '"status":"\(green\|yellow\)"' && break
+    sleep 1
+  done
+  curl -s -o /dev/null "http://127.0.0.1:$ES_PORT/_cluster/health" || { log "Elasticsearch did not start: see $home/logs/"; return 1; }
+  log "Elasticsearch $ES_VERSION on 127.0.0.1:$ES_PORT (home $home)"
+  echo "export SEARCH_BACKEND=elasticsearch ELASTICSEARCH_URL=http://127.0.0.1:$ES_PORT"
+}
+
+elasticsearch_down() {
+  local home; home="$(es_home 2>/dev/null)" || return 0
+  if [ -f "$home/es.pid" ]; then
+    kill "$(cat "$home/es.pid")" 2>/dev/null || true
+    for _ in $(seq 30); do kill -0 "$(cat "$home/es.pid")" 2>/dev/null || break; sleep 1; done
+    rm -f "$home/es.pid"
+  fi
+}
+
 case "${1:-}" in
-  up) postgres_up; chromium_up; stripe_mock_up ;;
-  down) postgres_down; stripe_mock_down ;;
+  up) postgres_up; chromium_up; stripe_mock_up; elasticsearch_up ;;
+  down) postgres_down; stripe_mock_down; elasticsearch_down ;;
   *) echo "usage: $0 up|down" >&2; exit 2 ;;
 esac

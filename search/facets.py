@@ -19,6 +19,7 @@ from search.backends.database import has_stock, sellable_stock
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
+Category = get_model("catalogue", "Category")
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
 
@@ -73,6 +74,14 @@ def price_q(value, field="price"):
     return None
 
 
+def categories_with_descendants(ids):
+    """The categories ``ids`` and every category below them."""
+    condition = Q(pk__in=[])
+    for path in Category.objects.filter(pk__in=ids).values_list("path", flat=True):
+        condition |= Q(path__startswith=path)
+    return Category.objects.filter(condition)
+
+
 def in_stock_q():
     return has_stock(sellable_stock().filter(num_in_stock__gt=Coalesce(F("num_allocated"), 0)))
 
@@ -85,15 +94,18 @@ def halal_q():
 class Facets:
     """Parse facet choices from a request's GET, filter a listing, and count options."""
 
-    keys = ("kecamatan", "jenis", "harga", "stok", "halal")
+    keys = ("kecamatan", "kategori", "jenis", "harga", "stok", "halal")
 
     def __init__(self, params):
+        getlist = params.getlist if hasattr(params, "getlist") else (lambda k: params.get(k, []))
+        params_get = params.get
         self.selected = {
-            "kecamatan": [v for v in params.getlist("kecamatan") if v],
-            "jenis": [v for v in params.getlist("jenis") if v],
-            "harga": [v for v in params.getlist("harga") if price_q(v) is not None][:1],
-            "stok": ["1"] if params.get("stok") == "1" else [],
-            "halal": ["1"] if params.get("halal") == "1" else [],
+            "kecamatan": [v for v in getlist("kecamatan") if v][:20],
+            "kategori": [v for v in getlist("kategori") if v.isdigit() and len(v) < 10][:20],
+            "jenis": [v for v in getlist("jenis") if v][:20],
+            "harga": [v for v in getlist("harga") if price_q(v) is not None][:1],
+            "stok": ["1"] if params_get("stok") == "1" else [],
+            "halal": ["1"] if params_get("halal") == "1" else [],
         }
 
     @property
@@ -104,6 +116,8 @@ class Facets:
         chosen = self.selected
         if chosen["kecamatan"] and skip != "kecamatan":
             qs = qs.filter(has_stock(sellable_stock(kecamatan__slug__in=chosen["kecamatan"])))
+        if chosen["kategori"] and skip != "kategori":
+            qs = qs.filter(categories__in=categories_with_descendants(chosen["kategori"])).distinct()
         if chosen["jenis"] and skip != "jenis":
             qs = qs.filter(product_class__slug__in=chosen["jenis"])
         if chosen["harga"] and skip != "harga":
@@ -116,7 +130,10 @@ class Facets:
 
     def count(self, base):
         """Facet results for ``base`` (the listing before facet filters)."""
-        return [self.kecamatan(base), self.product_types(base), self.prices(base), self.stock(base), self.halal(base)]
+        return [
+            self.kecamatan(base), self.categories(base), self.product_types(base), self.prices(base),
+            self.stock(base), self.halal(base),
+        ]
 
     def ids(self, base, skip):
         return self.apply(base, skip=skip).order_by().values("pk")
@@ -134,6 +151,54 @@ class Facets:
             for k in Kecamatan.objects.filter(pk__in=counts.keys())
         ]
         return FacetResult("kecamatan", _("Kecamatan"), options)
+
+    def categories(self, base):
+        """Products per category, a product counting in its category's ancestors too."""
+        paths = dict(Category.objects.values_list("path", "pk"))
+        steplen = Category.steplen
+        seen = {}
+        rows = Product.categories.through.objects.filter(product__in=self.ids(base, "kategori")).values_list(
+            "product_id", "category__path"
+        )
+        for product_id, path in rows:
+            for depth in range(1, len(path) // steplen + 1):
+                seen.setdefault(paths.get(path[: depth * steplen]), set()).add(product_id)
+        return self.category_result({pk: len(products) for pk, products in seen.items() if pk})
+
+    def category_result(self, counts):
+        options = [
+            Option(str(c.pk), c.name, counts[c.pk], str(c.pk) in self.selected["kategori"], group=c.depth)
+            for c in Category.objects.filter(pk__in=counts.keys()).order_by("path")
+        ]
+        return FacetResult("kategori", _("Category"), options)
+
+    def from_aggregations(self, aggs):
+        """Facet results from Elasticsearch's aggregations (see search.backends.elasticsearch)."""
+        def buckets(key):
+            return {b["key"]: b["doc_count"] for b in aggs.get(key, {}).get("values", {}).get("buckets", [])}
+
+        kec = buckets("kecamatan")
+        results = [
+            FacetResult("kecamatan", _("Kecamatan"), [
+                Option(k.slug, k.name, kec[k.slug], k.slug in self.selected["kecamatan"], group=k.kota)
+                for k in Kecamatan.objects.filter(slug__in=kec.keys())
+            ]),
+            self.category_result({int(k): n for k, n in buckets("kategori").items()}),
+        ]
+        types = buckets("jenis")
+        results.append(FacetResult("jenis", _("Product type"), [
+            Option(slug, name, types[slug], slug in self.selected["jenis"])
+            for slug, name in ProductClass.objects.filter(slug__in=types.keys()).order_by("name").values_list("slug", "name")
+        ]))
+        prices = buckets("harga")
+        results.append(FacetResult("harga", _("Price"), [
+            Option(key, label, prices[key], key in self.selected["harga"]) for key, label, *_ in PRICE_RANGES if prices.get(key)
+        ]))
+        in_stock = aggs.get("stok", {}).get("values", {}).get("doc_count", 0)
+        results.append(FacetResult("stok", _("Availability"), [Option("1", _("In stock"), in_stock, bool(self.selected["stok"]))]))
+        halal = aggs.get("halal", {}).get("values", {}).get("doc_count", 0)
+        results.append(FacetResult("halal", _("Halal"), [Option("1", _("Verified halal"), halal, bool(self.selected["halal"]))] if halal or self.selected["halal"] else []))
+        return results
 
     def product_types(self, base):
         rows = (

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.flatpages",
+    "django.contrib.postgres",  # full-text rank and trigram lookups when on PostgreSQL; inert on SQLite
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     # Oscar, with catalogue, partner and search forked into this project.
@@ -252,6 +253,9 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Wagtail runs its background tasks inline; one line per task is noise.
         "django_tasks": {"level": "WARNING"},
+        # One line per Elasticsearch request is noise; failures are logged by search.
+        "elastic_transport": {"level": "WARNING"},
+        "elasticsearch": {"level": "WARNING"},
     },
 }
 
@@ -340,8 +344,18 @@ TEST_PAYMENTS = env_bool("TEST_PAYMENTS", DEBUG) and not STRIPE_SECRET_KEY
 PAYMENT_HOLD_MINUTES = int(os.environ.get("PAYMENT_HOLD_MINUTES", "60"))
 MART_HOLD_HOURS = 48
 
-# --- Search (issue: Elasticsearch) ------------------------------------------
+# --- Search ------------------------------------------------------------------
+# "database" (embedded default) or "elasticsearch" (ELASTICSEARCH_URL, comma-separated nodes).
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
+if SEARCH_BACKEND not in ("database", "elasticsearch"):
+    raise ImproperlyConfigured("SEARCH_BACKEND must be 'database' or 'elasticsearch'.")
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200")
+ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "okoce-")
+ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "0"))
+# Seconds a search waits for the cluster before answering from the database.
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "2"))
+# After a failure, searches go to the database for this long before trying the cluster again.
+ELASTICSEARCH_RETRY_SECONDS = int(os.environ.get("ELASTICSEARCH_RETRY_SECONDS", "15"))
 FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "300"))
 
 # --- Production --------------------------------------------------------------

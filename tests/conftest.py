@@ -40,3 +40,14 @@ def _fresh_cache():
 def _fast_passwords(settings):
     """Test users are many; hashing their passwords with PBKDF2 would cost seconds per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "") if os.environ.get("SEARCH_BACKEND") == "elasticsearch" else ""
+
+
+@pytest.fixture(autouse=True)
+def _database_search_unless_asked(request, settings):
+    """Tests run on the database search engine; tests using the ``elasticsearch``
+    fixture (tests/search/) switch to the real node that services.sh started."""
+    if "elasticsearch" not in request.fixturenames:
+        settings.SEARCH_BACKEND = "database"

@@ -1,8 +1,21 @@
 """Product listings and keyword search answered by the database alone."""
 
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
+import difflib
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import get_language
+from django.db import connection
+from django.db.models import (
+    Case, Exists, ExpressionWrapper, F, FloatField, Min, OuterRef, Prefetch, Q, Subquery, Value, When,
+)
 from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
+
+from search.backends.base import SearchResults, Sort
+from search.synonyms import expand, synonym_map
+from search.text import query_tokens
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
@@ -42,18 +55,25 @@ def for_display(queryset):
     )
 
 
-# Words beyond this are ignored: each adds a condition over the whole catalogue.
-MAX_QUERY_WORDS = 6
-
-
 class DatabaseBackend:
+    """Search answered by the database: the embedded default, and the fallback
+    whenever Elasticsearch is unreachable.
+
+    Words are matched against each product's normalised search text
+    (``search.models.ProductText``: stems, synonyms expanded at query time);
+    relevance counts matches in the name and maker above the rest, ranked
+    with PostgreSQL's full-text ``ts_rank`` there; a word that matches
+    nothing is corrected from the catalogue's vocabulary (trigram similarity
+    on PostgreSQL, difflib on SQLite).
+    """
+
     name = "database"
 
-    def products(self, *, query="", category=None, kecamatan=None, partner=None, sort="relevancy"):
-        """Browsable products sold by active member businesses, filtered and sorted.
+    def products(self, *, category=None, kecamatan=None, partner=None, sort="newest", query=""):
+        """Browsable products sold by active member businesses, as a queryset.
 
         ``category`` is a Category (its descendants count too), ``kecamatan`` a
-        Kecamatan, ``partner`` a Partner.
+        Kecamatan, ``partner`` a Partner. ``query`` filters by words.
         """
         filters = {}
         if kecamatan is not None:
@@ -63,23 +83,161 @@ class DatabaseBackend:
         qs = Product.objects.browsable().filter(has_stock(sellable_stock(**filters)))
         if category is not None:
             qs = qs.filter(categories__in=category.get_descendants_and_self()).distinct()
-        for word in query.split()[:MAX_QUERY_WORDS]:
-            # EXISTS per word instead of joins, so rows never multiply.
-            makers = Partner.objects.filter(name__icontains=word).values("pk")
-            by_maker = StockRecord.objects.filter(partner__in=makers)
-            qs = qs.filter(
-                Q(title__icontains=word)
-                | Q(description__icontains=word)
-                | Q(product_class__name__icontains=word)
-                | Q(Exists(by_maker.filter(product=OuterRef("pk"))))
-                | Q(Exists(by_maker.filter(product__parent=OuterRef("pk"))))
-            )
+        if query:
+            qs, _terms = self.match(qs, query_tokens(query))
         return self.sort(qs, sort)
 
-    def sort(self, qs, sort):
+    # -- words ---------------------------------------------------------------
+    def match(self, qs, tokens):
+        """Filter ``qs`` to products having every term; annotate a relevance ``score``."""
+        terms = expand(tokens)
+        score = Value(0)
+        for n, alternatives in enumerate(terms):
+            last = n == len(terms) - 1
+            term_q = Q()
+            for alt in alternatives:
+                alt_q = Q()
+                for i, token in enumerate(alt):
+                    prefix = last and i == len(alt) - 1 and len(token) >= 3
+                    needle = f" {token}" if prefix else f" {token} "
+                    alt_q &= Q(search_text__text__contains=needle)
+                    score = score + Case(When(search_text__title__contains=needle, then=Value(3)), default=Value(0))
+                term_q |= alt_q
+            qs = qs.filter(term_q)
+        if terms:
+            score = score + Value(1)
+        return qs.annotate(score=score), terms
+
+    def correct(self, tokens):
+        """``tokens`` with each word unknown to the catalogue replaced by its closest known word."""
+        from search.models import SearchTerm
+
+        corrected = []
+        for token in tokens:
+            if len(token) < 4 or SearchTerm.objects.filter(word=token).exists() or token in synonym_map():
+                corrected.append(token)
+                continue
+            corrected.append(closest_word(token) or token)
+        return corrected
+
+    # -- the listing -----------------------------------------------------------
+    def search(self, q):
+        from search.facets import Facets
+
+        facets = q.facets or Facets({})
+        base = self.products(category=q.category, kecamatan=q.kecamatan, partner=q.partner)
+        tokens = query_tokens(q.text)
+        corrected = ""
+        if tokens:
+            matched, _terms = self.match(base, tokens)
+            if not facets.apply(matched).exists():
+                fixed = self.correct(tokens)
+                if fixed != tokens:
+                    fixed_qs, _t = self.match(base, fixed)
+                    if fixed_qs.exists():
+                        matched, corrected = fixed_qs, " ".join(fixed)
+            base = matched
+        listing = facets.apply(base)
+        sort = q.sort
+        if sort == Sort.RELEVANCY and not tokens:
+            sort = Sort.NEWEST
+        listing = self.sort(listing, sort, near=q.near, ranked_tokens=tokens)
+        total = listing.count()
+        ids = list(listing.values_list("pk", flat=True)[q.offset : q.offset + q.limit])
+        facet_results = self.facet_counts(q, facets, base, corrected or " ".join(tokens)) if q.with_facets else []
+        return SearchResults(ids=ids, total=total, facets=facet_results, engine=self.name, corrected=corrected)
+
+    @staticmethod
+    def facet_counts(q, facets, base, words):
+        """Facet counts, cached briefly per listing and choice: on a large catalogue
+        they cost more than the page itself, and a few minutes' lag is harmless."""
+        scope = (getattr(q.category, "pk", None), getattr(q.kecamatan, "pk", None), getattr(q.partner, "pk", None))
+        chosen = sorted((k, tuple(v)) for k, v in facets.selected.items())
+        key = "facets:" + hashlib.sha1(repr((get_language(), scope, words, chosen)).encode()).hexdigest()
+        return cache.get_or_set(key, lambda: facets.count(base), settings.FACET_CACHE_SECONDS)
+
+    def sort(self, qs, sort, near=None, ranked_tokens=()):
         if sort in ("price-asc", "price-desc"):
             qs = qs.annotate(
                 min_price=Coalesce(Min("stockrecords__price"), Min("children__stockrecords__price"))
             )
             return qs.order_by(F("min_price").asc() if sort == "price-asc" else F("min_price").desc(), "-id")
+        if sort == Sort.DISTANCE and near is not None:
+            return annotate_distance(qs, near).order_by(F("distance").asc(nulls_last=True), "-date_created", "-id")
+        if sort == Sort.RELEVANCY and ranked_tokens:
+            if connection.vendor == "postgresql":
+                return qs.annotate(rank=full_text_rank(ranked_tokens)).order_by("-score", "-rank", "-date_created", "-id")
+            return qs.order_by("-score", "-date_created", "-id")
         return qs.order_by("-date_created", "-id")
+
+    def suggest(self, prefix, limit=6):
+        """Product names, member businesses and kecamatan starting with ``prefix``."""
+        return suggestions_from_database(prefix, limit)
+
+
+def annotate_distance(qs, near):
+    """Squared distance in degrees from ``near`` to the product's maker (fine at a city's scale)."""
+    maker = sellable_stock().filter(Q(product=OuterRef("pk")) | Q(product__parent=OuterRef("pk")))
+    lat = Subquery(maker.values("partner__kecamatan__lat")[:1])
+    lon = Subquery(maker.values("partner__kecamatan__lon")[:1])
+    dlat = ExpressionWrapper(lat - Value(near.lat), output_field=FloatField())
+    dlon = ExpressionWrapper(lon - Value(near.lon), output_field=FloatField())
+    return qs.annotate(distance=dlat * dlat + dlon * dlon)
+
+
+def full_text_rank(tokens):
+    from django.contrib.postgres.search import SearchQuery as PgQuery, SearchRank, SearchVector
+
+    vector = SearchVector("search_text__title", weight="A", config="simple") + SearchVector(
+        "search_text__text", weight="B", config="simple"
+    )
+    query = PgQuery(" | ".join(t for t in tokens if t.isalnum()) or "x", search_type="raw", config="simple")
+    return SearchRank(vector, query)
+
+
+def closest_word(token):
+    """The catalogue word closest to ``token``, or None."""
+    from search.models import SearchTerm
+
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        row = (
+            SearchTerm.objects.annotate(similarity=TrigramSimilarity("word", token))
+            .filter(similarity__gte=0.3)
+            .order_by("-similarity", "word")
+            .values_list("word", flat=True)
+            .first()
+        )
+        return row
+    vocabulary = cache.get("search:vocabulary")
+    if vocabulary is None:
+        vocabulary = list(SearchTerm.objects.values_list("word", flat=True))
+        cache.set("search:vocabulary", vocabulary, 600)
+    found = difflib.get_close_matches(token, vocabulary, n=1, cutoff=0.75)
+    return found[0] if found else None
+
+
+def suggestions_from_database(prefix, limit=6):
+    from places.models import Kecamatan
+
+    prefix = prefix.strip()[:50]
+    if len(prefix) < 2:
+        return {"products": [], "businesses": [], "kecamatan": []}
+    products = (
+        Product.objects.browsable()
+        .filter(has_stock(sellable_stock()))
+        .filter(Q(title__istartswith=prefix) | Q(title__icontains=f" {prefix}"))
+        .order_by("title")
+        .values_list("title", flat=True)
+        .distinct()[:limit]
+    )
+    businesses = Partner.objects.filter(status=Partner.Status.ACTIVE).filter(
+        Q(name__istartswith=prefix) | Q(name__icontains=f" {prefix}")
+    ).order_by("name")[:limit]
+    kecamatan = Kecamatan.objects.filter(Q(name__istartswith=prefix) | Q(alt_names__icontains=prefix)).order_by("name")[:limit]
+    return {
+        "products": list(products),
+        "businesses": [(b.name, b.get_absolute_url()) for b in businesses],
+        "kecamatan": [(k.name, k.get_absolute_url()) for k in kecamatan],
+    }

@@ -1,9 +1,6 @@
-import hashlib
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.core.cache import cache
-from django.utils.translation import get_language
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
@@ -12,18 +9,50 @@ from django.views.generic import ListView
 from oscar.apps.search.signals import user_search
 from oscar.core.loading import get_class, get_model
 
-from search.backends import get_backend
+from search.backends import SearchQuery, get_backend
 from search.backends.database import for_display
 from search.facets import Facets
 
+NEAR_SESSION_KEY = "near_kecamatan"
+
 SearchForm = get_class("search.forms", "SearchForm")
 Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
 Kecamatan = get_model("places", "Kecamatan")
 Partner = get_model("partner", "Partner")
 
 
+class ResultWindow:
+    """The page of products a search engine returned, sized like the whole result for the paginator."""
+
+    def __init__(self, results, offset):
+        self.results, self.offset = results, offset
+        self.products = None
+
+    def count(self):
+        return self.results.total
+
+    def __len__(self):
+        return self.results.total
+
+    def __getitem__(self, item):
+        if self.products is None:
+            found = {p.pk: p for p in for_display(Product.objects.filter(pk__in=self.results.ids))}
+            # A product deleted since the engine indexed it is simply left out.
+            self.products = [found[pk] for pk in self.results.ids if pk in found]
+        if isinstance(item, slice):
+            return self.products if (item.start or 0) == self.offset else []
+        return self.products[item - self.offset]
+
+
+def near_kecamatan(request):
+    """The shopper's own kecamatan for "Dekat saya", remembered in the session."""
+    slug = request.session.get(NEAR_SESSION_KEY)
+    return Kecamatan.objects.filter(slug=slug).first() if slug else None
+
+
 class ProductListView(ListView):
-    """A paginated product listing answered by the configured search backend."""
+    """A paginated product listing answered by the configured search engine."""
 
     context_object_name = "products"
     template_name = "oscar/catalogue/browse.html"
@@ -32,6 +61,7 @@ class ProductListView(ListView):
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET)
         self.facets = Facets(request.GET)
+        self.near = near_kecamatan(request)
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
@@ -49,31 +79,32 @@ class ProductListView(ListView):
     def get_paginate_by(self, queryset):
         return settings.OSCAR_PRODUCTS_PER_PAGE
 
-    def get_queryset(self):
-        self.unfaceted = get_backend().products(
-            query=self.form.cleaned_query(), sort=self.form.cleaned_sort(), **self.backend_filters()
-        )
-        return self.facets.apply(self.unfaceted)
+    def page_number(self):
+        raw = self.request.GET.get("page") or "1"
+        if not raw.isdigit() or not 0 < int(raw) <= 10_000:
+            raise Http404()
+        return int(raw)
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
-        return paginator, page, for_display(object_list), is_paginated
+    def get_queryset(self):
+        per_page = self.get_paginate_by(None)
+        offset = (self.page_number() - 1) * per_page
+        query = SearchQuery(
+            text=self.form.cleaned_query(), sort=self.form.cleaned_sort(), facets=self.facets, near=self.near,
+            offset=offset, limit=per_page, **self.backend_filters(),
+        )
+        self.results = get_backend().search(query)
+        return ResultWindow(self.results, offset)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["form"] = self.form
         ctx["summary"] = self.summary
         ctx["facets"] = self.facets
-        ctx["facet_results"] = self.facet_results()
+        ctx["facet_results"] = self.results.facets
+        ctx["search_results"] = self.results
+        ctx["near"] = self.near
+        ctx["can_sort_by_distance"] = self.near is not None
         return ctx
-
-
-    def facet_results(self):
-        """Facet counts, cached briefly per listing and choice: on a large catalogue
-        they cost more than the page itself, and a few minutes' lag is harmless."""
-        params = sorted((k, v) for k, v in self.request.GET.lists() if k not in ("page", "sort_by"))
-        key = "facets:" + hashlib.sha1(f"{get_language()}|{self.request.path}|{params}".encode()).hexdigest()
-        return cache.get_or_set(key, lambda: self.facets.count(self.unfaceted), settings.FACET_CACHE_SECONDS)
 
 
 class CatalogueView(ProductListView):

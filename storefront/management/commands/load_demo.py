@@ -2,9 +2,11 @@
 
 import logging
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from places.models import Kecamatan
+from search import indexing
 from storefront.demo.loader import DEMO_USERS, DemoLoader
 
 
@@ -27,7 +29,12 @@ class Command(BaseCommand):
         loader = DemoLoader(
             products=products, businesses=businesses, seed=seed, progress=not no_progress
         )
-        created = loader.run()
+        with indexing.paused():  # one rebuild at the end instead of one per save
+            created = loader.run()
+        try:
+            call_command("search_index", "--rebuild", no_progress=no_progress, stdout=self.stdout, stderr=self.stderr)
+        except CommandError as exc:
+            self.stderr.write(self.style.WARNING(f"Search index not rebuilt: {exc}"))
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data ready: {businesses} businesses, {marts} Marts, {products} products, {stories} stories, "

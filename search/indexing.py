@@ -1,0 +1,161 @@
+"""Keeping both engines' copies of the catalogue current.
+
+A change to a product, a variant, a stock record, a member business, a
+moderation decision or a certificate calls ``product_changed(ids)``:
+
+* the database engine's search text (``ProductText``) is rewritten at once,
+  in the same transaction, so the database engine never lags;
+* when Elasticsearch is the engine, an ``IndexQueue`` row per product is
+  written in the same transaction (durable: it survives an unreachable
+  cluster and a crash), and after the commit ``flush()`` sends the queued
+  documents. Whatever could not be sent stays queued for the next flush
+  (``manage.py search_index --update``, or any later save).
+"""
+
+import contextlib
+import logging
+import threading
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from oscar.core.loading import get_model
+
+from search import text as textmod
+from search.models import IndexQueue, ProductText, SearchTerm
+from search.records import build_records
+
+logger = logging.getLogger(__name__)
+
+Product = get_model("catalogue", "Product")
+
+FLUSH_BATCH = 500
+
+_paused = threading.local()
+
+
+def is_paused():
+    return getattr(_paused, "value", False)
+
+
+@contextlib.contextmanager
+def paused():
+    """Skip per-save indexing (bulk loads rebuild once at the end)."""
+    before = is_paused()
+    _paused.value = True
+    try:
+        yield
+    finally:
+        _paused.value = before
+
+
+def elasticsearch_enabled():
+    return settings.SEARCH_BACKEND == "elasticsearch"
+
+
+def root_ids(ids):
+    """Browsable product ids for ``ids`` (a variant counts as its parent)."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return set()
+    rows = Product.objects.filter(pk__in=ids).values_list("pk", "parent_id")
+    found = {parent or pk for pk, parent in rows}
+    return found | (ids - {pk for pk, _p in rows})  # deleted products: still remove them
+
+
+def write_texts(records, removed_ids=()):
+    """Rewrite the database engine's search text for ``records``; drop ``removed_ids``."""
+    if removed_ids:
+        ProductText.objects.filter(product_id__in=list(removed_ids)).delete()
+    if not records:
+        return
+    ProductText.objects.filter(product_id__in=[r.id for r in records]).delete()
+    ProductText.objects.bulk_create(
+        [ProductText(product_id=r.id, title=r.search_title, text=r.search_text) for r in records], batch_size=1000
+    )
+    vocabulary = set()
+    for r in records:
+        vocabulary.update(w for w in r.search_text.split() if 3 <= len(w) <= 64)
+    SearchTerm.objects.bulk_create([SearchTerm(word=w) for w in vocabulary], ignore_conflicts=True, batch_size=1000)
+
+
+def product_changed(ids):
+    """Bring the search copies of products ``ids`` (variants or parents) up to date."""
+    ids = root_ids(ids)
+    if not ids:
+        return
+    records = build_records(ids)
+    write_texts(records, removed_ids=ids - {r.id for r in records})
+    if elasticsearch_enabled():
+        IndexQueue.objects.bulk_create([IndexQueue(product_id=i) for i in ids])
+        transaction.on_commit(flush_soon, robust=True)
+
+
+def partner_changed(partner):
+    from search.backends.database import has_stock
+
+    StockRecord = get_model("partner", "StockRecord")
+    stock = StockRecord.objects.filter(partner=partner)
+    ids = Product.objects.filter(has_stock(stock) | Q(stockrecords__partner=partner)).values_list("pk", flat=True)
+    product_changed(set(ids))
+
+
+def flush_soon():
+    """After a commit: send what is queued, unless the cluster is known to be down (then it waits)."""
+    from search.backends.elasticsearch import cluster_marked_down
+
+    if not cluster_marked_down():
+        flush()
+
+
+def flush(limit=None):
+    """Send queued changes to Elasticsearch. Returns (sent, left); never raises."""
+    from search.backends.elasticsearch import ElasticsearchUnavailable, get_index, mark_cluster_down, now_version
+
+    sent = 0
+    while True:
+        rows = list(IndexQueue.objects.order_by("id")[:FLUSH_BATCH])
+        if not rows:
+            return sent, 0
+        product_ids = {r.product_id for r in rows}
+        try:
+            version = now_version()
+            get_index().write(build_records(product_ids), product_ids, version=version)
+        except ElasticsearchUnavailable as exc:
+            mark_cluster_down(exc)
+            IndexQueue.objects.filter(pk__in=[r.pk for r in rows]).update(last_error=str(exc)[:500])
+            logger.warning("Elasticsearch unreachable; %s changes stay queued: %s", IndexQueue.objects.count(), exc)
+            return sent, IndexQueue.objects.count()
+        # Only the rows that were sent: a change queued meanwhile stays for the next flush.
+        IndexQueue.objects.filter(pk__in=[r.pk for r in rows]).delete()
+        sent += len(product_ids)
+        if limit and sent >= limit:
+            return sent, IndexQueue.objects.count()
+
+
+def rebuild_texts(progress=None, batch=1000):
+    """Rewrite every product's database search text (after a bulk load)."""
+    ids = list(Product.objects.browsable().order_by("pk").values_list("pk", flat=True))
+    ProductText.objects.exclude(product_id__in=Product.objects.browsable().values("pk")).delete()
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        with transaction.atomic():
+            records = build_records(chunk)
+            write_texts(records, removed_ids=set(chunk) - {r.id for r in records})
+        if progress:
+            progress(len(chunk))
+    return len(ids)
+
+
+def normalise_query(query):
+    return textmod.query_tokens(query)
+
+
+def batches(size=1000):
+    """(version, records) for every browsable product, a batch at a time, for a rebuild."""
+    from search.backends.elasticsearch import now_version
+
+    ids = list(Product.objects.browsable().order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), size):
+        version = now_version()
+        yield version, build_records(ids[start : start + size])
