@@ -134,7 +134,9 @@ def build_records(ids):
             place_words += [k.name, k.kota, k.slug.replace("-", " "), (k.alt_names or "").replace(";", " ")]
         record.extra_words = place_words
         maker_names = " ".join(n for _c, n in makers)
-        record.search_title = " {} ".format(textmod.normalise(record.title))
+        # The strong words: the product's name, type and categories.
+        strong = [record.title, record.product_type_name, *category_names]
+        record.search_title = " {} ".format(" ".join(textmod.normalise(f) for f in strong if f))
         fields = [record.title, maker_names, record.product_type_name, " ".join(category_names), *place_words, record.description]
         # Each field normalised on its own, so words of two fields never join into one.
         record.search_text = " {} ".format(" ".join(textmod.normalise(f) for f in fields if f))

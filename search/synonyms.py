@@ -57,10 +57,8 @@ def expand(tokens):
         for size in (3, 2, 1):
             phrase = " ".join(tokens[i : i + size])
             if len(tokens[i : i + size]) == size and phrase in mapping:
-                alts = list(mapping[phrase])
                 own = tuple(tokens[i : i + size])
-                if own not in alts:
-                    alts.insert(0, own)
+                alts = [own] + [a for a in mapping[phrase] if a != own]  # the shopper's own word first
                 terms.append(alts)
                 i += size
                 break

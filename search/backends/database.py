@@ -95,13 +95,15 @@ class DatabaseBackend:
         for n, alternatives in enumerate(terms):
             last = n == len(terms) - 1
             term_q = Q()
-            for alt in alternatives:
+            for position, alt in enumerate(alternatives):
                 alt_q = Q()
+                # The shopper's own word in the name counts most, a synonym of it less.
+                weight = 4 if position == 0 else 2
                 for i, token in enumerate(alt):
                     prefix = last and i == len(alt) - 1 and len(token) >= 3
                     needle = f" {token}" if prefix else f" {token} "
                     alt_q &= Q(search_text__text__contains=needle)
-                    score = score + Case(When(search_text__title__contains=needle, then=Value(3)), default=Value(0))
+                    score = score + Case(When(search_text__title__contains=needle, then=Value(weight)), default=Value(0))
                 term_q |= alt_q
             qs = qs.filter(term_q)
         if terms:

@@ -213,7 +213,7 @@ class ProductIndex:
             if progress:
                 progress(len(records))
         self._guard(self.es.indices.refresh, index=name)
-        old = list(self._guard(self.es.indices.get_alias, name=self.alias, ignore_unavailable=True) or {})
+        old = list(self._guard(self.es.indices.get_alias, name=self.alias)) if self.exists() else []
         actions = [{"add": {"index": name, "alias": self.alias}}, {"remove": {"index": name, "alias": self.building_alias}}]
         actions += [{"remove": {"index": o, "alias": self.alias}} for o in old if o != name]
         self._guard(self.es.indices.update_aliases, actions=actions)
@@ -247,7 +247,7 @@ def mark_cluster_down(exc):
 
 # -- searching -----------------------------------------------------------------
 TEXT_FIELDS = [
-    "title_stems^4", "title^3", "title.plain^3", "maker^2", "places^2", "product_type_name^2",
+    "title_stems^4", "title^3", "title.plain^3", "maker", "places^2", "product_type_name^2",
     "category_names^2", "stems", "description",
 ]
 
@@ -257,9 +257,11 @@ def text_query(tokens, fuzzy=False):
     must = []
     for alternatives in expand(tokens):
         options = []
-        for alt in alternatives:
+        for position, alt in enumerate(alternatives):
             words = " ".join(alt)
             kwargs = {"fuzziness": "AUTO:4,7", "prefix_length": 1} if fuzzy else {}
+            # The shopper's own word counts more than its synonyms.
+            kwargs["boost"] = 1 if position == 0 else 0.6
             options.append(Q("multi_match", query=words, fields=TEXT_FIELDS, operator="and", type="best_fields", **kwargs))
         must.append(Q("dis_max", queries=options) if len(options) > 1 else options[0])
     return Q("bool", must=must)
