@@ -47,9 +47,9 @@ def es_settings(prefix):
 
 
 def drop_indices(prefix):
-    from search.backends.elasticsearch import client
+    from elasticsearch import Elasticsearch
 
-    es = client()
+    es = Elasticsearch(ELASTICSEARCH_URL, request_timeout=30)
     for name in es.indices.get(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True):
         es.indices.delete(index=name, ignore_unavailable=True)
 
