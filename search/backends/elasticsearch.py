@@ -430,7 +430,7 @@ class ElasticsearchBackend:
         response = self.execute(s)
         titles = []
         for option in response.suggest.products[0].options:
-            title = option._source.get("title") if option._source else option.text
+            title = option.to_dict().get("_source", {}).get("title") or option.text
             if title and title not in titles:
                 titles.append(title)
         others = suggestions_from_database(prefix, limit)  # 44 kecamatan and the members: small tables

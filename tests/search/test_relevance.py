@@ -242,3 +242,28 @@ def test_database_engine_passes_seventy_percent(catalogue):
     passed = len(all_cases) - len(failed)
     print(f"database engine: {passed}/{len(all_cases)} relevance cases pass; misses: {failed}")
     assert passed / len(all_cases) >= 0.7, failed
+
+
+@pytest.mark.parametrize("text, params", [("", ""), ("kerudung", ""), ("", "kecamatan=tebet&stok=1"), ("sepatu", "harga=100000-250000")])
+def test_both_engines_count_the_same_facets(text, params, catalogue, es_index):
+    """A shopper sees the same counts whichever engine answers (and during an outage)."""
+    require(es_index, "Elasticsearch not running (scripts/services.sh up)")
+
+    def counts(engine):
+        with engine_settings(engine):
+            results = get_backend().search(SearchQuery(text=text, facets=Facets(QueryDict(params))))
+        return results.total, {f.key: {o.value: o.count for o in f.options} for f in results.facets}
+
+    assert counts("elasticsearch") == counts("database")
+
+
+def test_suggestions_as_you_type(catalogue, es_index):
+    require(es_index, "Elasticsearch not running (scripts/services.sh up)")
+    with engine_settings("elasticsearch"):
+        found = get_backend().suggest("rend")
+        assert found["products"] and all("Rendang" in t for t in found["products"])
+        typo = get_backend().suggest("kerudng")
+        assert any("Kerudung" in t for t in typo["products"])
+        assert get_backend().suggest("tebe")["kecamatan"][0][0] == "Tebet"
+    with engine_settings("database"):
+        assert all("Rendang" in t for t in get_backend().suggest("rend")["products"])
