@@ -288,6 +288,7 @@ def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge=""
                     "Your payment of %(amount)s is refunded in full.") % {"title": error.title, "amount": rupiah(attempt.amount)})
                 return None
             attempt.reserved = True
+            attempt.checkout = {**attempt.checkout, "late": True}
         try:
             with transaction.atomic():
                 order = _place_order(attempt, status=PAID if paid else AWAITING_MART)
