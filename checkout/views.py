@@ -19,7 +19,15 @@ from checkout.forms import CheckoutForm
 from payments import stock
 from payments.gateways import GATEWAYS, StripeGateway, from_stripe_amount
 from payments.models import PaymentAttempt
-from payments.services import PaymentNotStarted, basket_total, confirm_payment, fail_payment, shipping_method, start_payment
+from payments.services import (
+    PaymentNotStarted,
+    basket_total,
+    client_secret_for,
+    confirm_payment,
+    fail_payment,
+    shipping_method,
+    start_payment,
+)
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
@@ -43,6 +51,15 @@ def own_attempt(request, number):
     raise Http404
 
 
+def live_attempt(request):
+    """The payment this browser is in the middle of (its basket is frozen while it lasts), if any."""
+    pks = request.session.get(SESSION_ATTEMPTS, [])
+    if not pks:
+        return None
+    return (PaymentAttempt.objects.filter(pk__in=pks, status=PaymentAttempt.Status.PENDING, order=None,
+                                          basket__status=Basket.FROZEN).order_by("-pk").first())
+
+
 def restore_basket(request, attempt):
     """After a failed or cancelled payment, the shopper's basket is the one they had (plus anything added since)."""
     basket = attempt.basket
@@ -64,6 +81,10 @@ class CheckoutView(FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.basket.is_empty:
+            attempt = live_attempt(request)
+            if attempt is not None:
+                # A second click on "continue to payment", or the back button: the same payment page.
+                return redirect("checkout:payment", number=attempt.order_number)
             messages.info(request, _("Your basket is empty."))
             return redirect("basket:summary")
         return super().dispatch(request, *args, **kwargs)
@@ -109,7 +130,7 @@ class CheckoutView(FormView):
         remember(request, SESSION_ATTEMPTS, attempt.pk)
         if getattr(attempt, "client_secret", ""):
             request.session[f"client_secret:{attempt.pk}"] = attempt.client_secret
-        if attempt.gateway == "mart":
+        if attempt.gateway == "mart" or attempt.order_id:
             return redirect("checkout:thank-you", number=attempt.order_number)
         return redirect("checkout:payment", number=attempt.order_number)
 
@@ -131,9 +152,19 @@ class PaymentView(TemplateView):
     def get_context_data(self, **kwargs):
         gateway = GATEWAYS[self.attempt.gateway]()
         basket = self.attempt.basket
+        client_secret = self.request.session.get(f"client_secret:{self.attempt.pk}", "")
+        if not client_secret and self.attempt.gateway == StripeGateway.code:
+            # A parallel submit or a crash left this browser without it: ask Stripe again.
+            try:
+                client_secret = client_secret_for(self.attempt)
+            except Exception:
+                messages.error(self.request, _("The payment provider cannot be reached right now; nothing was charged. "
+                                               "Reload this page in a moment."))
+            else:
+                self.request.session[f"client_secret:{self.attempt.pk}"] = client_secret
         return super().get_context_data(
             attempt=self.attempt, lines=basket.all_lines() if basket else [],
-            client_secret=self.request.session.get(f"client_secret:{self.attempt.pk}", ""),
+            client_secret=client_secret,
             return_url=self.request.build_absolute_uri(f"/checkout/bayar/{self.attempt.order_number}/status/"),
             **gateway.page_context(self.attempt), **kwargs,
         )
@@ -192,9 +223,16 @@ class PaymentStatusView(TemplateView):
 class ThankYouView(TemplateView):
     template_name = "oscar/checkout/thank_you.html"
 
+    def get(self, request, *args, **kwargs):
+        attempt = own_attempt(request, kwargs["number"])
+        if attempt.order_id is None:
+            # Not (or never to be) an order: the payment page says why (waiting, refunded, with staff).
+            return redirect("checkout:payment", number=attempt.order_number)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         attempt = own_attempt(self.request, self.kwargs["number"])
-        if attempt.order is None:
-            raise Http404
         order = attempt.order
+        if order is None:
+            raise Http404
         return super().get_context_data(order=order, attempt=attempt, lines=order.lines.select_related("partner"), **kwargs)

@@ -11,3 +11,12 @@ class PaymentsConfig(AppConfig):
 
     name = "payments"
     verbose_name = _("Payments and payouts")
+
+    def ready(self):
+        from django.db.models.signals import pre_delete
+        from oscar.core.loading import get_model
+
+        from payments.signals import refuse_deleting_held_stock
+
+        pre_delete.connect(refuse_deleting_held_stock, sender=get_model("partner", "StockRecord"),
+                           dispatch_uid="refuse_deleting_held_stock")

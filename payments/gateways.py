@@ -48,7 +48,12 @@ class Gateway:
 
 
 def stripe_client():
-    kwargs = {"max_network_retries": 2}
+    """A Stripe client that gives up in time: connect and read timeouts (STRIPE_TIMEOUT_SECONDS), a few retries."""
+    timeout = settings.STRIPE_TIMEOUT_SECONDS
+    kwargs = {
+        "max_network_retries": settings.STRIPE_NETWORK_RETRIES,
+        "http_client": stripe.RequestsClient(timeout=(min(timeout, 5), timeout)),
+    }
     if settings.STRIPE_API_BASE:
         kwargs["base_addresses"] = {"api": settings.STRIPE_API_BASE}
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY, **kwargs)
@@ -77,7 +82,7 @@ class StripeGateway(Gateway):
         # One key per attempt: a network retry returns the same PaymentIntent; a new try gets a new one.
         key = f"pi-{attempt.pk}"
         intent = stripe_client().v1.payment_intents.create(params, {"idempotency_key": key})
-        return {"reference": intent.id, "client_secret": intent.client_secret}
+        return {"reference": intent.id, "client_secret": intent.client_secret, "status": intent.status}
 
     def page_context(self, attempt):
         return {"publishable_key": settings.STRIPE_PUBLISHABLE_KEY}

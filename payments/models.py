@@ -21,6 +21,11 @@ class PaymentAttempt(models.Model):
         SUCCEEDED = "succeeded", _("Paid")
         FAILED = "failed", _("Failed")
         EXPIRED = "expired", _("Expired")
+        # Paid, but no order can be made (stock gone, products deleted): the money goes back.
+        REFUND_DUE = "refund_due", _("Paid without an order; refund due")
+        REFUNDED = "refunded", _("Refunded automatically")
+        # Paid a different amount or currency than asked: staff decide.
+        REVIEW = "review", _("Needs staff review")
 
     gateway = models.CharField(max_length=16)
     order_number = models.CharField(max_length=128, unique=True)
@@ -36,6 +41,12 @@ class PaymentAttempt(models.Model):
     expires_at = models.DateTimeField(db_index=True)
     order = models.OneToOneField("order.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="payment_attempt")
     failure_message = models.TextField(blank=True)
+    # What the gateway told us about this payment (webhook, return page, API answers): the local
+    # record `reconcile_payments` works from, since Stripe's list may be partial (or stateless in tests).
+    gateway_status = models.CharField(max_length=32, blank=True, help_text=_("Last status the gateway reported, e.g. succeeded."))
+    received_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    received_currency = models.CharField(max_length=3, blank=True)
+    refund_reference = models.CharField(max_length=255, blank=True)
     date_created = models.DateTimeField(auto_now_add=True)
     date_updated = models.DateTimeField(auto_now=True)
 

@@ -12,12 +12,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from oscar.apps.order.utils import OrderCreator, OrderNumberGenerator
+from oscar.apps.partner.availability import Available
+from oscar.apps.partner.prices import FixedPrice
+from oscar.apps.partner.strategy import PurchaseInfo
 from oscar.core.loading import get_class, get_model
+from oscar.core.prices import Price
 
 from payments import stock
 from payments.gateways import GATEWAYS, StripeGateway
@@ -35,6 +40,7 @@ Country = get_model("address", "Country")
 SourceType = get_model("payment", "SourceType")
 Source = get_model("payment", "Source")
 Partner = get_model("partner", "Partner")
+StockRecord = get_model("partner", "StockRecord")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Selector = get_class("partner.strategy", "Selector")
 
@@ -48,6 +54,28 @@ PARTLY_REFUNDED = gettext_noop("Partly refunded")
 
 class PaymentNotStarted(Exception):
     """The gateway could not start the payment; the basket is back as it was."""
+
+
+class CannotOrder(Exception):
+    """What was paid for can no longer become an order (its products were deleted)."""
+
+
+class FrozenPrices:
+    """The pricing of a basket being paid for: the prices the shopper agreed to when the payment started.
+
+    A seller changing a price, or a business being suspended, while the shopper
+    pays changes neither the order nor the ledger.
+    """
+
+    def __init__(self, lines, currency):
+        self.lines = {line["line"]: line for line in lines}
+        self.currency = currency
+
+    def fetch_for_line(self, line, stockrecord=None):
+        frozen = self.lines[line.pk]
+        excl, incl = Decimal(frozen["excl"]), Decimal(frozen["incl"])
+        return PurchaseInfo(price=FixedPrice(self.currency, excl, tax=incl - excl), availability=Available(),
+                            stockrecord=stockrecord or line.stockrecord)
 
 
 class HeldStockOrderCreator(OrderCreator):
@@ -69,30 +97,72 @@ def basket_total(basket, method):
     return OrderTotalCalculator().calculate(basket, charge), charge
 
 
-def start_payment(basket, checkout, gateway_code, user=None):
-    """Hold the basket's stock, freeze it, and open a PaymentAttempt with the gateway.
+def rupiah(amount):
+    return "Rp " + f"{Decimal(amount):,.0f}".replace(",", ".")
 
-    Raises stock.SoldOut (nothing held, basket unchanged) or PaymentNotStarted.
+
+def freeze(basket, method):
+    """What the shopper agrees to pay, line by line, and the total: the order is built from this later."""
+    total, charge = basket_total(basket, method)
+    lines = [{
+        "line": line.pk, "product": line.product_id, "stockrecord": line.stockrecord_id, "quantity": line.quantity,
+        "excl": str(line.unit_price_excl_tax), "incl": str(line.unit_price_incl_tax), "title": line.product.get_title(),
+    } for line in basket.all_lines()]
+    frozen = {"lines": lines, "currency": total.currency, "shipping": [str(charge.excl_tax), str(charge.incl_tax)],
+              "total": [str(total.excl_tax), str(total.incl_tax)]}
+    return total, frozen
+
+
+def held_quantities(attempt):
+    """{stockrecord id: (quantity, title)} this attempt holds (or would hold)."""
+    frozen = attempt.checkout.get("frozen")
+    if frozen:
+        wanted = {}
+        for line in frozen["lines"]:
+            if line["stockrecord"] is None:
+                continue
+            quantity, title = wanted.get(line["stockrecord"], (0, line["title"]))
+            wanted[line["stockrecord"]] = (quantity + line["quantity"], title)
+        return wanted
+    return stock.quantities(attempt.basket.all_lines()) if attempt.basket is not None else {}
+
+
+def start_payment(basket, checkout, gateway_code, user=None):
+    """Hold the basket's stock, freeze it and its prices, and open a PaymentAttempt with the gateway.
+
+    One basket has at most one live attempt: a second submit (a double click, or
+    eight parallel ones) waits for the first and gets the same attempt back
+    (``attempt.reused``). Raises stock.SoldOut (nothing held, basket unchanged)
+    or PaymentNotStarted.
     """
     gateway = GATEWAYS[gateway_code]()
     method = shipping_method(checkout)
-    total, _charge = basket_total(basket, method)
-    checkout = {**checkout, "shipping_shares": {str(k): [z, str(f)] for k, (z, f) in method.shares(basket).items()}}
-    wanted = stock.quantities(basket.all_lines())
-    number = OrderNumberGenerator().order_number(basket)
     with transaction.atomic():
-        stale = PaymentAttempt.objects.select_for_update().filter(order_number=number).first()
-        if stale is not None:
+        # The basket row is the lock that serialises submits of one basket.
+        status = Basket.objects.select_for_update().values_list("status", flat=True).get(pk=basket.pk)
+        live = PaymentAttempt.objects.filter(basket_id=basket.pk, status=PaymentAttempt.Status.PENDING).order_by("-pk").first()
+        if live is not None and status != Basket.OPEN:
+            live.reused = True
+            return live
+        if status == Basket.SUBMITTED:
+            raise PaymentNotStarted(_("This basket was already ordered."))
+        total, frozen = freeze(basket, method)
+        checkout = {**checkout, "frozen": frozen,
+                    "shipping_shares": {str(k): [z, str(f)] for k, (z, f) in method.shares(basket).items()}}
+        number = str(OrderNumberGenerator().order_number(basket))
+        stale_ids = [live.pk] if live is not None else []
+        for stale in PaymentAttempt.objects.select_for_update().filter(Q(order_number=number) | Q(pk__in=stale_ids)):
             if stale.order_id:
                 raise PaymentNotStarted(_("This basket was already ordered."))
             # An earlier try for this basket (another method, another total, or abandoned).
             # Keep it under another number rather than delete it: should its payment still
-            # succeed, the webhook finds it and places an order, so no money goes without one.
-            _let_go(stale, stale.status if stale.status != PaymentAttempt.Status.PENDING else PaymentAttempt.Status.FAILED,
-                    stale.failure_message)
-            stale.order_number = f"{number}-{stale.pk}"
-            stale.save(update_fields=["order_number", "date_updated"])
-        stock.hold({k: v for k, v in wanted.items()})
+            # succeed, the webhook finds it and settles it (an order or a refund).
+            if stale.status == PaymentAttempt.Status.PENDING:
+                _let_go(stale, PaymentAttempt.Status.FAILED, stale.failure_message, cancel=True)
+            if stale.order_number == number:
+                stale.order_number = f"{number}-{stale.pk}"
+                stale.save(update_fields=["order_number", "date_updated"])
+        stock.hold(stock.quantities(basket.all_lines()))
         basket.freeze()
         attempt = PaymentAttempt.objects.create(
             gateway=gateway.code, order_number=number, basket=basket, user=user if user and user.is_authenticated else None,
@@ -101,13 +171,14 @@ def start_payment(basket, checkout, gateway_code, user=None):
         )
     try:
         started = gateway.start(attempt)
-    except Exception as error:  # the provider is down or refused: give everything back
+    except Exception as error:  # the provider is down, slow or refused: give everything back
         logger.exception("Gateway %s could not start payment %s", gateway.code, number)
         fail_payment(attempt, "")
         raise PaymentNotStarted(_("The payment could not be started; nothing was charged and your basket is kept. Please try again in a moment.")) from error
     if started.get("reference"):
         attempt.reference = started["reference"]
-        attempt.save(update_fields=["reference", "date_updated"])
+        attempt.gateway_status = started.get("status", "")
+        attempt.save(update_fields=["reference", "gateway_status", "date_updated"])
     attempt.client_secret = started.get("client_secret", "")
     if gateway.code == "mart":
         # Collect and pay at the Mart: the order exists now, paid later.
@@ -115,29 +186,52 @@ def start_payment(basket, checkout, gateway_code, user=None):
     return attempt
 
 
-def _let_go(attempt, status, message):
-    if attempt.gateway == StripeGateway.code and attempt.reference and status != PaymentAttempt.Status.FAILED:
-        # Cancelled or expired: make the old PaymentIntent unpayable, so no late payment
+def client_secret_for(attempt):
+    """The Stripe client secret of a live attempt, creating its PaymentIntent if a crash or a
+    parallel submit left it without one (the attempt's idempotency key makes that the same one)."""
+    if attempt.gateway != StripeGateway.code:
+        return ""
+    if attempt.reference:
+        return StripeGateway.retrieve(attempt.reference).client_secret
+    started = StripeGateway().start(attempt)
+    PaymentAttempt.objects.filter(pk=attempt.pk, reference=None).update(reference=started["reference"],
+                                                                        gateway_status=started.get("status", ""))
+    return started["client_secret"]
+
+
+def _let_go(attempt, status, message, cancel=None):
+    """Release what ``attempt`` holds and give the shopper their basket back."""
+    if cancel is None:
+        cancel = status != PaymentAttempt.Status.FAILED
+    if attempt.gateway == StripeGateway.code and attempt.reference and cancel:
+        # Cancelled, expired or replaced: make the old PaymentIntent unpayable, so no late payment
         # arrives for a basket the shopper has since changed (best effort, after commit).
         reference = attempt.reference
         transaction.on_commit(lambda: _cancel_intent(reference))
     if attempt.reserved:
-        basket = attempt.basket
-        if basket is not None:
-            stock.release(stock.quantities(basket.all_lines()))
+        stock.release(held_quantities(attempt))
         attempt.reserved = False
-    if attempt.basket is not None and attempt.basket.status == Basket.FROZEN:
-        attempt.basket.thaw()
+    basket = attempt.basket
+    if basket is not None and basket.status == Basket.FROZEN and not _basket_used_elsewhere(attempt, basket):
+        basket.thaw()
     attempt.status = status
     attempt.failure_message = message
     attempt.save()
 
 
+def _basket_used_elsewhere(attempt, basket):
+    return PaymentAttempt.objects.filter(basket=basket).exclude(pk=attempt.pk).filter(
+        Q(status=PaymentAttempt.Status.PENDING) | Q(order__isnull=False)).exists()
+
+
 def _cancel_intent(reference):
     try:
-        StripeGateway.cancel(reference)
+        intent = StripeGateway.cancel(reference)
     except Exception:
         logger.warning("Could not cancel PaymentIntent %s", reference, exc_info=True)
+        return
+    PaymentAttempt.objects.filter(reference=reference).exclude(gateway_status="succeeded").update(
+        gateway_status=getattr(intent, "status", "") or "canceled")
 
 
 def fail_payment(attempt_or_pk, message, status=PaymentAttempt.Status.FAILED):
@@ -152,28 +246,60 @@ def fail_payment(attempt_or_pk, message, status=PaymentAttempt.Status.FAILED):
 
 
 def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge="", notify=True):
-    """Place the attempt's order once (idempotent), and when ``paid`` record the payment and payouts.
+    """Settle a payment once (idempotent): place the attempt's order or, when that cannot be done, refund.
 
+    ``amount``/``currency`` are what the gateway says it received: anything but the
+    attempt's amount in its currency places no order and goes to staff (status
+    "review"). A payment arriving after its hold lapsed takes the stock again if it
+    is still there; otherwise the money goes back automatically and the shopper is
+    told. When ``paid`` the payment and payouts are recorded. Returns the order, or None.
     ``notify=False`` skips the shopper's confirmation email (demo data).
     """
     with transaction.atomic():
         attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt_pk)
+        if paid and amount is not None:
+            # The local record of what the gateway said (reconcile_payments reads it).
+            attempt.gateway_status = "succeeded"
+            attempt.received_amount, attempt.received_currency = Decimal(amount), (currency or "").upper()[:3]
+            attempt.save(update_fields=["gateway_status", "received_amount", "received_currency", "date_updated"])
         if attempt.order_id:
             order = attempt.order
             if paid and order.status == AWAITING_MART:
                 _mark_paid(attempt, order, charge)
             return order
-        if amount is not None and (Decimal(amount) != attempt.amount or (currency or "").upper() != attempt.currency.upper()):
-            logger.error("Payment %s: paid %s %s, expected %s %s", attempt.order_number, amount, currency, attempt.amount, attempt.currency)
+        if attempt.status in (PaymentAttempt.Status.REFUND_DUE, PaymentAttempt.Status.REFUNDED, PaymentAttempt.Status.REVIEW):
+            return None  # already settled without an order
+        if paid and amount is not None and (Decimal(amount) != attempt.amount or (currency or "").upper() != attempt.currency.upper()):
+            logger.error("Payment %s: paid %s %s, expected %s %s; sent to staff", attempt.order_number, amount, currency,
+                         attempt.amount, attempt.currency)
+            _let_go(attempt, PaymentAttempt.Status.REVIEW, _(
+                "The payment received does not match your order's total, so no order was placed. "
+                "Our staff will contact you and return the money."), cancel=False)
+            return None
         if not attempt.reserved:
-            # Paid after the hold lapsed: the money is taken, so the order must exist.
-            # Hold again if we can; otherwise staff see it in `reconcile_payments`.
+            # Paid after the hold lapsed: the money is taken. Take the stock again if it is still there.
             try:
-                stock.hold(stock.quantities(attempt.basket.all_lines()))
-            except stock.SoldOut:
-                logger.error("Payment %s arrived after its hold lapsed and stock is gone", attempt.order_number)
+                with transaction.atomic():
+                    stock.hold(held_quantities(attempt))
+            except stock.SoldOut as error:
+                logger.error("Payment %s arrived after its hold lapsed and %s is gone: refunding", attempt.order_number, error.title)
+                _refund_due(attempt, _(
+                    "Sorry, %(title)s sold out before your payment reached us, so no order was placed. "
+                    "Your payment of %(amount)s is refunded in full.") % {"title": error.title, "amount": rupiah(attempt.amount)})
+                return None
             attempt.reserved = True
-        order = _place_order(attempt, status=PAID if paid else AWAITING_MART)
+            attempt.checkout = {**attempt.checkout, "late": True}
+        try:
+            with transaction.atomic():
+                order = _place_order(attempt, status=PAID if paid else AWAITING_MART)
+        except CannotOrder as error:
+            if not paid:
+                raise
+            logger.error("Payment %s cannot become an order (%s is gone): refunding", attempt.order_number, error)
+            _refund_due(attempt, _(
+                "Sorry, a product you paid for is no longer sold, so no order was placed. "
+                "Your payment of %(amount)s is refunded in full.") % {"amount": rupiah(attempt.amount)})
+            return None
         attempt.order = order
         attempt.status = PaymentAttempt.Status.SUCCEEDED if paid else PaymentAttempt.Status.PENDING
         if charge:
@@ -186,12 +312,86 @@ def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge=""
         return order
 
 
-def _place_order(attempt, status):
+def _refund_due(attempt, message):
+    """The money came but no order can be made: release everything and refund after commit
+    (``release_holds`` retries a refund that did not go through)."""
+    _let_go(attempt, PaymentAttempt.Status.REFUND_DUE, message, cancel=False)
+    pk = attempt.pk
+    transaction.on_commit(lambda: refund_attempt(pk))
+
+
+def refund_attempt(attempt_pk):
+    """Give back a payment that has no order, and tell the shopper. Idempotent; True once refunded."""
+    with transaction.atomic():
+        attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt_pk)
+        if attempt.status != PaymentAttempt.Status.REFUND_DUE:
+            return attempt.status == PaymentAttempt.Status.REFUNDED
+        amount = attempt.received_amount if attempt.received_amount is not None else attempt.amount
+        currency = attempt.received_currency or attempt.currency
+        if attempt.gateway == StripeGateway.code and attempt.reference:
+            try:
+                attempt.refund_reference = StripeGateway.refund(attempt.reference, amount, currency,
+                                                                key=f"re-attempt-{attempt.pk}").id
+            except Exception:
+                logger.exception("Refund of payment %s failed; release_holds retries it", attempt.order_number)
+                return False
+        attempt.status = PaymentAttempt.Status.REFUNDED
+        attempt.gateway_status = "refunded"
+        attempt.save()
+        transaction.on_commit(lambda: _refund_email(attempt_pk))
+        return True
+
+
+def _refund_email(attempt_pk):
+    attempt = PaymentAttempt.objects.get(pk=attempt_pk)
+    amount = attempt.received_amount if attempt.received_amount is not None else attempt.amount
+    body = render_to_string("payments/email/payment_refunded.txt", {"attempt": attempt, "amount": rupiah(amount)})
+    send_mail(_("Your OK OCE Mart payment #%(number)s is refunded") % {"number": attempt.order_number}, body,
+              settings.DEFAULT_FROM_EMAIL, [attempt.email])
+
+
+def _basket_for(attempt, frozen):
+    """The basket to place ``attempt``'s order from, priced as frozen.
+
+    The attempt's own basket when it still holds exactly what was paid for; otherwise
+    (changed after a lapsed hold, or reused by a newer attempt) a copy made from the frozen lines.
+    """
     basket = attempt.basket
-    basket.strategy = Selector().strategy(user=attempt.user)
+    wanted = sorted((f["line"], f["stockrecord"], f["quantity"]) for f in frozen["lines"])
+    if basket is not None and basket.status != Basket.SUBMITTED and not _basket_used_elsewhere(attempt, basket):
+        if sorted((line.pk, line.stockrecord_id, line.quantity) for line in basket.all_lines()) == wanted:
+            basket.strategy = FrozenPrices(frozen["lines"], frozen["currency"])
+            return basket
+    records = StockRecord.objects.in_bulk([f["stockrecord"] for f in frozen["lines"]])
+    copy = Basket.objects.create(owner=attempt.user, status=Basket.FROZEN)
+    lines = []
+    for f in frozen["lines"]:
+        record = records.get(f["stockrecord"])
+        if record is None or record.product_id != f["product"]:
+            raise CannotOrder(f["title"])
+        line = copy.lines.create(line_reference=f"{record.product_id}_{record.pk}", product_id=record.product_id, stockrecord=record,
+                                 quantity=f["quantity"], price_currency=frozen["currency"], price_excl_tax=Decimal(f["excl"]),
+                                 price_incl_tax=Decimal(f["incl"]))
+        lines.append({**f, "line": line.pk})
+    copy.strategy = FrozenPrices(lines, frozen["currency"])
+    return copy
+
+
+def _place_order(attempt, status):
     checkout = attempt.checkout
     method = shipping_method(checkout)
-    total, charge = basket_total(basket, method)
+    frozen = checkout.get("frozen")
+    if frozen:
+        basket = _basket_for(attempt, frozen)
+        currency = frozen["currency"]
+        charge = Price(currency, excl_tax=Decimal(frozen["shipping"][0]), incl_tax=Decimal(frozen["shipping"][1]))
+        total = Price(currency, excl_tax=Decimal(frozen["total"][0]), incl_tax=Decimal(frozen["total"][1]))
+    else:  # an attempt started before prices were frozen
+        basket = attempt.basket
+        if basket is None or basket.is_empty:
+            raise CannotOrder("")
+        basket.strategy = Selector().strategy(user=attempt.user)
+        total, charge = basket_total(basket, method)
     country, _created = Country.objects.get_or_create(
         iso_3166_1_a2="ID", defaults={"iso_3166_1_a3": "IDN", "iso_3166_1_numeric": "360", "name": "Indonesia", "printable_name": "Indonesia"}
     )
@@ -221,6 +421,7 @@ def _place_order(attempt, status):
         order.pickup_mart = mart
     basket.submit()
     return order
+
 
 
 def _mark_paid(attempt, order, charge, record_status=True):
@@ -310,3 +511,15 @@ def expire_holds(now=None):
                 _let_go(attempt, PaymentAttempt.Status.EXPIRED, _("The time to pay ran out."))
             expired += 1
     return expired
+
+
+def retry_refunds():
+    """Send the refunds owed for payments that could not become orders (a crash or Stripe being down
+    may have stopped them). Returns (sent, still owed)."""
+    sent = owed = 0
+    for pk in PaymentAttempt.objects.filter(status=PaymentAttempt.Status.REFUND_DUE).values_list("pk", flat=True):
+        if refund_attempt(pk):
+            sent += 1
+        else:
+            owed += 1
+    return sent, owed

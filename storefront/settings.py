@@ -336,6 +336,10 @@ STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 # Point at stripe-mock (http://127.0.0.1:12111) in tests; empty means api.stripe.com.
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+# Calls to Stripe give up after this many seconds (connect at most 5), retried STRIPE_NETWORK_RETRIES times,
+# so a slow or unreachable Stripe gives the shopper a clear message instead of a hung page.
+STRIPE_TIMEOUT_SECONDS = float(os.environ.get("STRIPE_TIMEOUT_SECONDS", "10"))
+STRIPE_NETWORK_RETRIES = int(os.environ.get("STRIPE_NETWORK_RETRIES", "1"))
 # Stripe's minimum charge, in rupiah (about USD 0.50 when settling in USD; check docs.stripe.com/currencies).
 STRIPE_MINIMUM_IDR = int(os.environ.get("STRIPE_MINIMUM_IDR", "10000"))
 # Without Stripe keys and with DEBUG on, a clearly labelled test payment lets a newcomer finish an order.

@@ -145,6 +145,12 @@ class StaffOrderListView(StaffRequiredMixin, ListView):
             orders = orders.filter(status=AWAITING_MART)
         return orders
 
+    def get_context_data(self, **kwargs):
+        # Money that came without an order: a wrong amount or currency (staff decide), or a refund not yet sent.
+        to_check = PaymentAttempt.objects.filter(
+            status__in=[PaymentAttempt.Status.REVIEW, PaymentAttempt.Status.REFUND_DUE]).order_by("-date_created")[:50]
+        return super().get_context_data(payments_to_check=to_check, **kwargs)
+
 
 class StaffOrderView(StaffRequiredMixin, TemplateView):
     template_name = "seller/staff/order.html"

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from oscar.apps.dashboard.catalogue.forms import ProductForm
 from oscar.core.loading import get_model
 
@@ -210,6 +211,7 @@ class ListingForm(ProductForm):
             if stockrecord is not None:
                 self.fields["price"].initial = int(stockrecord.price)
                 self.fields["stock"].initial = stockrecord.num_in_stock
+        self.held = (stockrecord.num_allocated or 0) if stockrecord is not None else 0
         if product_class.slug != FOOD:
             del self.fields["halal_expiry"]
         elif compliance is not None:
@@ -219,6 +221,12 @@ class ListingForm(ProductForm):
             name = "attr_%s" % attribute.code
             if name in self.fields and attribute.code not in ("sertifikat_halal", "nomor_pirt", "nomor_bpom"):
                 self.fields[name].required = True
+
+    def clean_stock(self):
+        stock = self.cleaned_data.get("stock")
+        if stock is not None and stock < self.held:
+            raise ValidationError(held_message(self.held))
+        return stock
 
     def add_attribute_fields(self, product_class, is_parent=False):
         # Variants' option is asked per variant, so the parent's fields are the rest.
@@ -276,9 +284,17 @@ class VariantForm(forms.Form):
         return child
 
 
+def held_message(held):
+    return ngettext(
+        "%(count)s unit is being paid for or waits to be shipped, so the stock cannot be lower.",
+        "%(count)s units are being paid for or wait to be shipped, so the stock cannot be lower.", held,
+    ) % {"count": held}
+
+
 class BaseVariantFormSet(forms.BaseFormSet):
-    def __init__(self, *args, attribute=None, children=(), **kwargs):
+    def __init__(self, *args, attribute=None, children=(), held=None, **kwargs):
         self.attribute, self.children = attribute, children
+        self.held = held or {}  # {child id: units held for payments or allocated to unshipped orders}
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
@@ -291,8 +307,16 @@ class BaseVariantFormSet(forms.BaseFormSet):
         for form in self.forms:
             if not form.has_changed() and not form.cleaned_data.get("child"):
                 continue
+            held = self.held.get(form.cleaned_data.get("child"), 0)
             if self.can_delete and self._should_delete_form(form):
+                if held:
+                    form.add_error(None, _("This variant is being paid for or is in an order not yet shipped, so it "
+                                           "cannot be deleted. Hide the product from the shop to stop selling it."))
+                    raise ValidationError(_("A variant being paid for cannot be deleted; nothing was saved."))
                 continue
+            if held and (form.cleaned_data.get("stock") or 0) < held:
+                form.add_error("stock", held_message(held))
+                raise ValidationError(_("Some variants need your attention; nothing was saved."))
             option = form.cleaned_data.get("option")
             if option in seen:
                 raise ValidationError(_("Each %(name)s may appear only once.") % {"name": self.attribute.name.lower()})

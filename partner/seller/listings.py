@@ -32,6 +32,14 @@ def seller_of(product):
     return record.partner if record else None
 
 
+class HeldStock(Exception):
+    """A variant being paid for, or in an order not yet shipped, cannot be deleted."""
+
+    def __init__(self, title):
+        self.title = title
+        super().__init__(title)
+
+
 def make_renditions(image):
     thumbnailer = get_thumbnailer()
     for size, crop in RENDITIONS:
@@ -51,6 +59,9 @@ def save_listing(partner, form, variants=None, photos=None):
     """
     product = form.instance
     is_new = product.pk is None
+    if not is_new:
+        # One save of a product at a time: a resubmitted form waits and then finds what the first one saved.
+        Product.objects.select_for_update().filter(pk=product.pk).first()
     before = None
     if not is_new and form.product_class.slug == "makanan-kemasan":
         # The form already put the new numbers on ``product``; compare with what is stored.
@@ -112,6 +123,10 @@ def _photos_changed(photos):
 
 def _save_variants(partner, product, attribute, formset):
     children = {c.pk: c for c in product.children.all()}
+    submitted = {f.cleaned_data.get("child") for f in formset.forms if f.cleaned_data}
+    # A new row whose option an existing variant already has is that variant (a resubmitted form
+    # must not create it twice), as long as the form does not name that variant elsewhere.
+    by_option = {getattr(c.attr, attribute.code, None): c for pk, c in children.items() if pk not in submitted}
     for form in formset.forms:
         data = form.cleaned_data
         if not data or (not form.has_changed() and not data.get("child")):
@@ -119,11 +134,11 @@ def _save_variants(partner, product, attribute, formset):
         child = children.get(data.get("child"))
         if formset._should_delete_form(form):
             if child is not None:
-                child.delete()
+                delete_variant(child)
             continue
         option = data["option"]
         if child is None:
-            child = Product(parent=product, structure=Product.CHILD, is_public=True)
+            child = by_option.pop(option, None) or Product(parent=product, structure=Product.CHILD, is_public=True)
         child.title = f"{product.title} – {option.option}"
         setattr(child.attr, attribute.code, option)
         child.save()
@@ -133,10 +148,25 @@ def _save_variants(partner, product, attribute, formset):
             defaults={
                 "partner_sku": f"{partner.code[:40]}-{product.pk}-{child.pk}",
                 "price": data["price"],
-                "num_in_stock": data["stock"],
+                "num_in_stock": max(data["stock"], held_units(child)),
                 "price_currency": settings.OSCAR_DEFAULT_CURRENCY,
             },
         )
+
+
+def held_units(product):
+    """Units of ``product`` (or its variants) held for payments or allocated to orders not yet shipped."""
+    return sum(r.num_allocated or 0 for r in StockRecord.objects.filter(Q(product=product) | Q(product__parent=product)))
+
+
+def delete_variant(child):
+    """Delete a variant unless its stock is held or ordered (raises HeldStock); its stock rows are locked
+    first, so a payment starting at the same moment either holds before (and the delete is refused) or after
+    (and finds it sold out)."""
+    records = list(StockRecord.objects.select_for_update().filter(product=child))
+    if any((r.num_allocated or 0) > 0 for r in records):
+        raise HeldStock(child.get_title())
+    child.delete()
 
 
 def _save_photos(product, photos):

@@ -31,7 +31,7 @@ from partner.seller.forms import (
 )
 from payments.refunds import refundable_quantity
 from payments.services import CANCELLED, PAID, PARTLY_REFUNDED
-from partner.seller.listings import owned_products, review_listing, save_listing, seller_of, verify_compliance
+from partner.seller.listings import HeldStock, owned_products, review_listing, save_listing, seller_of, verify_compliance
 
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
@@ -195,9 +195,10 @@ class ListingFormView(SellerRequiredMixin, TemplateView):
                     "price": int(record.price) if record else None,
                     "stock": record.num_in_stock if record else None,
                 })
+            held = {r.product_id: r.num_allocated for r in StockRecord.objects.filter(product__in=children, num_allocated__gt=0)}
             variants = VariantFormSet(
                 data, prefix="variant", initial=initial or None,
-                attribute=form.variant_attribute, children=[c.pk for c in children],
+                attribute=form.variant_attribute, children=[c.pk for c in children], held=held,
             )
         photos = PhotosForm(data, files, product=product)
         return form, variants, photos
@@ -219,7 +220,13 @@ class ListingFormView(SellerRequiredMixin, TemplateView):
         if not all(valid):
             messages.error(request, _("Some fields need your attention; what you typed is kept below."))
             return self.render_to_response(self.get_context_data(forms=(form, variants, photos)))
-        product = save_listing(self.partner, form, variants, photos)
+        try:
+            product = save_listing(self.partner, form, variants, photos)
+        except HeldStock as error:
+            # A payment took the variant's stock between showing and saving the form.
+            messages.error(request, _("%(title)s is being paid for or is in an order not yet shipped, so it cannot be "
+                                      "deleted; nothing was saved.") % {"title": error.title})
+            return redirect("seller:product-edit", pk=self.product.pk)
         if product.moderation == Product.Moderation.PENDING:
             messages.success(request, _("Saved. Programme staff review new products before they appear in the shop."))
         else:
@@ -262,11 +269,14 @@ class ProductDeleteView(SellerRequiredMixin, TemplateView):
     def post(self, request, pk):
         product = get_object_or_404(owned_products(self.partner), pk=pk)
         title = product.title
-        held = StockRecord.objects.filter(Q(product=product) | Q(product__parent=product), num_allocated__gt=0).exists()
-        if held:
-            messages.error(request, _("%(title)s is in orders not yet shipped or being paid for; hide it instead of deleting it.") % {"title": title})
-            return redirect("seller:product-edit", pk=pk)
-        product.delete()
+        with transaction.atomic():
+            # Lock the stock rows: a payment starting now either holds first (and the delete is refused)
+            # or finds the product gone.
+            records = StockRecord.objects.select_for_update(of=("self",)).filter(Q(product=product) | Q(product__parent=product))
+            if any((r.num_allocated or 0) > 0 for r in records):
+                messages.error(request, _("%(title)s is in orders not yet shipped or being paid for; hide it instead of deleting it.") % {"title": title})
+                return redirect("seller:product-edit", pk=pk)
+            product.delete()
         messages.success(request, _("%(title)s is deleted.") % {"title": title})
         return redirect("seller:products")
 
