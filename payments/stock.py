@@ -13,6 +13,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from search import indexing
+
 StockRecord = get_model("partner", "StockRecord")
 
 
@@ -43,9 +45,11 @@ def hold(wanted):
         )
         if updated != 1:
             raise SoldOut(title)
+    indexing.stock_changed(wanted)
 
 
 @transaction.atomic
 def release(wanted):
     for stockrecord_id, (quantity, _title) in sorted(wanted.items()):
         StockRecord.objects.filter(pk=stockrecord_id).update(num_allocated=Coalesce(F("num_allocated"), 0) - quantity)
+    indexing.stock_changed(wanted)

@@ -159,3 +159,17 @@ def batches(size=1000):
     for start in range(0, len(ids), size):
         version = now_version()
         yield version, build_records(ids[start : start + size])
+
+
+def stock_changed(stockrecord_ids):
+    """Holds, releases and shipments change "in stock" without a save signal.
+
+    The database engine reads stock live, so only Elasticsearch needs telling.
+    """
+    if not elasticsearch_enabled() or is_paused():
+        return
+    StockRecord = get_model("partner", "StockRecord")
+    ids = root_ids(set(StockRecord.objects.filter(pk__in=list(stockrecord_ids)).values_list("product_id", flat=True)))
+    if ids:
+        IndexQueue.objects.bulk_create([IndexQueue(product_id=i) for i in ids])
+        transaction.on_commit(flush_soon, robust=True)

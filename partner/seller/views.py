@@ -31,6 +31,7 @@ from partner.seller.forms import (
 )
 from payments.refunds import refundable_quantity
 from payments.services import CANCELLED, PAID, PARTLY_REFUNDED
+from search import indexing as search_indexing
 from partner.seller.listings import HeldStock, owned_products, review_listing, save_listing, seller_of, verify_compliance
 
 Partner = get_model("partner", "Partner")
@@ -337,6 +338,7 @@ class OrderDetailView(SellerRequiredMixin, TemplateView):
                         StockRecord.objects.filter(pk=line.stockrecord_id).update(
                             num_in_stock=F("num_in_stock") - units, num_allocated=F("num_allocated") - units
                         )
+                        search_indexing.stock_changed([line.stockrecord_id])
                     fulfilment.stock_consumed = True
                 fulfilment.save()
             messages.success(request, _("%(title)s: %(status)s.") % {"title": line.title, "status": fulfilment.get_status_display()})

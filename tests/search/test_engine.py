@@ -148,3 +148,17 @@ def test_database_engine_is_current_without_a_queue(settings):
     assert get_backend().search(SearchQuery(text="durian")).ids == [product.pk]
     assert not IndexQueue.objects.exists()
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_a_hold_on_the_last_unit_takes_it_out_of_in_stock(elasticsearch):
+    from payments import stock as holds
+    from search.facets import Facets
+
+    product = ProductFactory(title="Tempat Tisu Rotan Terakhir", stock__num_in_stock=1)
+    in_stock = Facets({"stok": "1"})
+    assert found("tisu", facets=in_stock).ids == [product.pk]
+    record = product.stockrecords.get()
+    holds.hold({record.pk: (1, product.title)})
+    assert found("tisu", facets=in_stock).total == 0
+    holds.release({record.pk: (1, product.title)})
+    assert found("tisu", facets=in_stock).ids == [product.pk]
