@@ -132,7 +132,9 @@ class ProductListView(ListView):
             (value, label) for value, label in self.form.fields["sort_by"].choices
             if value != SearchForm.DISTANCE or self.near is not None
         ]
-        ctx["current_sort"] = self.form.cleaned_sort()
+        sort = self.form.cleaned_sort()
+        # Without words there is nothing to be relevant to: the engines list the newest first.
+        ctx["current_sort"] = SearchForm.NEWEST if sort == SearchForm.RELEVANCY and not self.form.cleaned_query() else sort
         ctx["near_choices"] = Kecamatan.objects.by_kota()
         # Choosing "Dekat saya" sorts the listing by distance; forgetting it drops that sort.
         ctx["near_next"] = listing_url(self.request, sort_by=SearchForm.DISTANCE)
