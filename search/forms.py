@@ -1,8 +1,18 @@
 """The site-wide search form (no haystack). "Nearest to me" sorts by distance from
 the kecamatan the shopper chose ("Dekat saya"); without one it falls back to relevance."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+# NUL and other control characters: never part of a shopper's words (PostgreSQL refuses NUL outright).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_words(text, limit=100):
+    """The shopper's words without control characters, at most ``limit`` characters."""
+    return CONTROL_CHARACTERS.sub(" ", str(text or "")[: limit * 2])[:limit].strip()
 
 
 class SearchForm(forms.Form):
@@ -37,7 +47,7 @@ class SearchForm(forms.Form):
     def cleaned_query(self):
         """The search words, even when another field (an unknown sort) is invalid."""
         self.is_valid()
-        return self.cleaned_data.get("q", "").strip() if "q" in self.cleaned_data else self.data.get("q", "")[:100].strip()
+        return clean_words(self.cleaned_data["q"] if "q" in self.cleaned_data else self.data.get("q", ""))
 
     def cleaned_sort(self):
         self.is_valid()

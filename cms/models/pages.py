@@ -65,13 +65,12 @@ class HomePage(Page):
         from places.impact import impact_by_kecamatan
         from places.maps import dot_map
         from places.models import Kecamatan, Mart
-        from search.backends import get_backend
-        from search.backends.database import for_display
+        from search.views.listing import newest_products
 
         Partner = get_model("partner", "Partner")
         context = super().get_context(request, *args, **kwargs)
         chosen = available_products([block.value for block in self.featured_products])
-        context["new_products"] = chosen or for_display(get_backend().products(sort="newest")[:8])
+        context["new_products"] = chosen or newest_products(8)
         stories = [block.value.specific for block in self.featured_stories if block.value and block.value.live]
         context["stories"] = stories or in_active_language(
             FounderStoryPage.objects.live().public().filter(locale=Locale.get_default())

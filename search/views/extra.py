@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.core.validators import slug_re
 from django.views import View
 from django.views.generic import FormView
 
@@ -14,6 +15,7 @@ from partner.seller.access import StaffRequiredMixin
 from places.models import Kecamatan
 from search import synonyms
 from search.backends import get_backend
+from search.forms import clean_words
 from search.models import SynonymGroup
 from search.views.listing import NEAR_SESSION_KEY
 
@@ -22,7 +24,7 @@ class SuggestView(View):
     """Suggestions for the search box: product names, member businesses and kecamatan."""
 
     def get(self, request):
-        found = get_backend().suggest(request.GET.get("q", "")[:50])
+        found = get_backend().suggest(clean_words(request.GET.get("q", ""), limit=50))
         return JsonResponse(
             {
                 "products": found["products"],
@@ -37,7 +39,7 @@ class NearView(View):
 
     def post(self, request):
         slug = request.POST.get("kecamatan", "")
-        kecamatan = Kecamatan.objects.filter(slug=slug).first() if slug else None
+        kecamatan = Kecamatan.objects.filter(slug=slug).first() if slug_re.fullmatch(slug) else None
         if kecamatan:
             request.session[NEAR_SESSION_KEY] = kecamatan.slug
             messages.success(request, _("Showing what is made near %(kecamatan)s first.") % {"kecamatan": kecamatan.name})

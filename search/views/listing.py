@@ -1,15 +1,17 @@
+import re
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.apps.search.signals import user_search
 from oscar.core.loading import get_class, get_model
 
-from search.backends import SearchQuery, get_backend
+from search.backends import SearchQuery, Sort, get_backend
 from search.backends.database import for_display
 from search.facets import Facets
 
@@ -37,12 +39,34 @@ class ResultWindow:
 
     def __getitem__(self, item):
         if self.products is None:
-            found = {p.pk: p for p in for_display(Product.objects.filter(pk__in=self.results.ids))}
-            # A product deleted since the engine indexed it is simply left out.
-            self.products = [found[pk] for pk in self.results.ids if pk in found]
+            self.products = products_in_order(self.results.ids)
         if isinstance(item, slice):
             return self.products if (item.start or 0) == self.offset else []
         return self.products[item - self.offset]
+
+
+def products_in_order(ids):
+    """Products for display, in the order a search engine returned their ids."""
+    found = {p.pk: p for p in for_display(Product.objects.filter(pk__in=ids))}
+    # A product deleted since the engine indexed it is simply left out.
+    return [found[pk] for pk in ids if pk in found]
+
+
+def newest_products(limit=8):
+    """The newest browsable products, asked of the search engine like every other listing."""
+    results = get_backend().search(SearchQuery(sort=Sort.NEWEST, limit=limit, with_facets=False))
+    return products_in_order(results.ids)
+
+
+def listing_url(request, **changes):
+    """The current listing's URL with some query parameters changed (None removes one) and the page reset."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value is not None:
+            params[key] = value
+    return f"{request.path}?{params.urlencode()}" if params else request.path
 
 
 def near_kecamatan(request):
@@ -104,6 +128,19 @@ class ProductListView(ListView):
         ctx["search_results"] = self.results
         ctx["near"] = self.near
         ctx["can_sort_by_distance"] = self.near is not None
+        ctx["sort_choices"] = [
+            (value, label) for value, label in self.form.fields["sort_by"].choices
+            if value != SearchForm.DISTANCE or self.near is not None
+        ]
+        sort = self.form.cleaned_sort()
+        # Without words there is nothing to be relevant to: the engines list the newest first.
+        ctx["current_sort"] = SearchForm.NEWEST if sort == SearchForm.RELEVANCY and not self.form.cleaned_query() else sort
+        ctx["near_choices"] = Kecamatan.objects.by_kota()
+        # Choosing "Dekat saya" sorts the listing by distance; forgetting it drops that sort.
+        ctx["near_next"] = listing_url(self.request, sort_by=SearchForm.DISTANCE)
+        ctx["near_clear_next"] = listing_url(
+            self.request, sort_by=None if self.form.cleaned_sort() == SearchForm.DISTANCE else self.request.GET.get("sort_by")
+        )
         return ctx
 
 
@@ -121,8 +158,71 @@ class FacetedSearchView(ProductListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["query"] = self.form.cleaned_query()
+        query = self.form.cleaned_query()
+        ctx["query"] = query
+        words = query_words(query)
+        if words:
+            ctx["matching_businesses"] = matching_businesses(words)
+            ctx["matching_stories"] = matching_stories(words)
+            if self.results.corrected and not (ctx["matching_businesses"] or ctx["matching_stories"]):
+                corrected = query_words(self.results.corrected)
+                ctx["matching_businesses"] = matching_businesses(corrected)
+                ctx["matching_stories"] = matching_stories(corrected)
+        nothing_found = not (self.results.total or ctx.get("matching_businesses") or ctx.get("matching_stories"))
+        ctx["nothing_found"] = nothing_found
+        if nothing_found and not self.facets.active:
+            ctx["popular_categories"] = popular_categories()
+            ctx["newest_products"] = newest_products()
         return ctx
+
+
+def query_words(text, limit=6):
+    """The shopper's words for matching names: letters and digits only, two or more characters."""
+    return [w for w in re.findall(r"\w+", text or "") if len(w) >= 2][:limit]
+
+
+def matching_businesses(words, limit=6):
+    """Active member businesses whose name, founder or kecamatan contains every word."""
+    condition = Q()
+    for word in words:
+        condition &= Q(name__icontains=word) | Q(founder_name__icontains=word) | Q(kecamatan__name__icontains=word)
+    return list(
+        Partner.objects.filter(status=Partner.Status.ACTIVE).filter(condition)
+        .select_related("kecamatan").order_by("name")[:limit]
+    )
+
+
+def matching_stories(words, limit=3):
+    """Live founder stories whose title, introduction or founder contains every word, in the shopper's language."""
+    from wagtail.models import Locale
+
+    from cms.models.stories import FounderStoryPage, in_active_language
+
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(intro__icontains=word) | Q(founder_name__icontains=word)
+    found = (
+        FounderStoryPage.objects.live().public()
+        .filter(locale__in={Locale.get_active().pk, Locale.get_default().pk})
+        .filter(condition)
+        .select_related("business__kecamatan")
+        .order_by("-first_published_at", "-pk")[: limit * 2]
+    )
+    stories, seen = [], set()
+    for story in in_active_language(found):
+        if story.translation_key not in seen:
+            seen.add(story.translation_key)
+            stories.append(story)
+    return stories[:limit]
+
+
+def popular_categories(limit=8):
+    """Public categories with the most products, as links for a search that found nothing."""
+    return list(
+        Category.objects.filter(is_public=True)
+        .annotate(n=Count("product", filter=Q(product__is_public=True)))
+        .filter(n__gt=0).order_by("-n", "name")[:limit]
+    )
 
 
 class ProductCategoryView(ProductListView):

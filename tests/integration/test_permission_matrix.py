@@ -153,3 +153,35 @@ def test_seller_b_learns_nothing_of_seller_a_from_status_codes(client, world):
     for real, missing in [(f"/penjual/produk/{ids['product']}/", "/penjual/produk/999999/"),
                           (f"/penjual/pesanan/{ids['order']}/", "/penjual/pesanan/999999/")]:
         assert client.get(real).status_code == client.get(missing).status_code == 404
+
+
+# Search's own pages: the synonym list is for programme staff; suggestions and
+# "Dekat saya" are public (anyone may ask for them, no login).
+SEARCH_STAFF = {
+    "search:synonyms": ("/search/staf/sinonim/", STAFF, STAFF, {"groups": "kerudung, hijab"}),
+}
+SEARCH_PUBLIC = {
+    "search:suggest": ("get", "/search/saran/?q=pr", {}),
+    "search:near": ("post", "/search/dekat-saya/", {"kecamatan": "tebet", "next": "/"}),
+}
+
+
+def test_every_search_url_is_in_the_matrix():
+    _prefix, search_urls = get_resolver().namespace_dict["search"]
+    names = {f"search:{pattern.name}" for pattern in search_urls.url_patterns if pattern.name}
+    assert names == {"search:search"} | set(SEARCH_STAFF) | set(SEARCH_PUBLIC)
+
+
+@pytest.mark.parametrize("name", sorted(SEARCH_STAFF))
+def test_search_staff_pages(client, world, name):
+    users, _ = world
+    path, get_roles, post_roles, data = SEARCH_STAFF[name]
+    assert allowed(client, users, "get", path, {}) == get_roles, f"GET {path}"
+    assert allowed(client, users, "post", path, data) == post_roles, f"POST {path}"
+
+
+@pytest.mark.parametrize("name", sorted(SEARCH_PUBLIC))
+def test_search_public_urls_need_no_login(client, name):
+    method, path, data = SEARCH_PUBLIC[name]
+    response = getattr(client, method)(path, data) if method == "post" else client.get(path)
+    assert response.status_code in (200, 302) and "login" not in response.get("Location", "")
