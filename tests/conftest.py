@@ -51,3 +51,23 @@ def _database_search_unless_asked(request, settings):
     fixture (tests/search/) switch to the real node that services.sh started."""
     if "elasticsearch" not in request.fixturenames:
         settings.SEARCH_BACKEND = "database"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _keep_migration_data_for_reuse(django_db_setup, django_db_blocker):
+    """Leave the test database as migrations made it, so ``pytest --reuse-db`` works.
+
+    Transactional tests flush every table, including the rows data migrations
+    load (the 44 kecamatan, Wagtail's root pages, the synonym list). Within a run,
+    ``serialized_rollback`` puts them back; at the end of the run this puts them
+    back once more, so the next ``--reuse-db`` run starts from a complete database.
+    """
+    yield
+    from django.db import connection
+
+    from places.models import Kecamatan
+
+    with django_db_blocker.unblock():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents and not Kecamatan.objects.exists():
+            connection.creation.deserialize_db_from_string(contents)
