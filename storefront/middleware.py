@@ -1,7 +1,9 @@
-"""Request-wide middleware: language choice and refusal of control characters."""
+"""Request-wide middleware: language choice, refusal of control characters, CSP and cookie flags."""
 
 import re
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
@@ -79,3 +81,42 @@ class RejectControlCharactersMiddleware:
                 },
             )
         return HttpResponseBadRequest(html)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with inline scripts allowed only in the staff tools.
+
+    Oscar's dashboard, Wagtail's admin and Django's admin ship templates with inline
+    scripts we do not own; their pages get 'unsafe-inline' (and no nonce, which
+    would switch it off). Everything shoppers and sellers see keeps the strict
+    policy. External sources stay Stripe's only, everywhere.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path_info.startswith(settings.CSP_STAFF_URL_PREFIXES):
+            parts.nonce = None
+            parts.replace = {
+                **(parts.replace or {}),
+                "script-src": [SELF, UNSAFE_INLINE, "https://js.stripe.com"],
+                "img-src": [SELF, "data:", "blob:"],
+            }
+        return parts
+
+
+class SameSiteCookiesMiddleware:
+    """Every cookie the shop sets is SameSite=Lax unless it says otherwise.
+
+    Django's own cookies have settings for it; Oscar's basket and recently-viewed
+    cookies do not. Lax still sends them when a shopper follows a link to the shop.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        for morsel in response.cookies.values():
+            if not morsel["samesite"]:
+                morsel["samesite"] = "Lax"
+        return response

@@ -7,9 +7,11 @@ start-up with an error that names the variable to set.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -118,6 +120,8 @@ INSTALLED_APPS = [
     "cms.apps.CmsConfig",
     "payments.apps.PaymentsConfig",
     "auditlog",
+    "axes",
+    "csp",
     "storefront",
 ]
 
@@ -128,6 +132,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the session or the database with request data.
     "storefront.middleware.RejectControlCharactersMiddleware",
+    "storefront.middleware.ContentSecurityPolicyMiddleware",
+    "storefront.middleware.SameSiteCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "storefront.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,6 +145,8 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "storefront.urls"
@@ -161,6 +169,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "places.context_processors.kota_menu",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -202,6 +211,8 @@ CACHES = {
 }
 
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -212,6 +223,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_REDIRECT_URL = "/"
+
+# Login throttling (django-axes) on every login: the shop's /accounts/login/, Wagtail's
+# /cms/login/ and Django's admin. After LOGIN_FAILURE_LIMIT wrong passwords for one
+# account from one address, that pair is locked for LOGIN_COOLOFF_MINUTES (the page
+# says so, in the shopper's language); staff unlock at /django-admin/axes/accessattempt/
+# (delete the attempt) or with `manage.py axes_reset_username <email>`.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "storefront.views.login_locked_out"
+# Behind a reverse proxy, how many proxies append to X-Forwarded-For (0: use REMOTE_ADDR).
+if int(os.environ.get("TRUSTED_PROXY_COUNT", "0")):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["TRUSTED_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Language, time and money
 LANGUAGE_CODE = "id"
@@ -349,6 +375,28 @@ MART_HOLD_HOURS = 48
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
 FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "300"))
 
+# --- Content-Security-Policy (django-csp) ---------------------------------------
+# Our own files, plus Stripe.js (the Payment Element) and nothing else external.
+# Inline <script>s carry the request's nonce ({{ CSP_NONCE }}); there are no inline
+# event handlers (static/okoce/js/okoce.js wires them). Staff tools (Oscar's dashboard,
+# Wagtail, Django admin) keep inline scripts: storefront.middleware relaxes only that.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, "https://js.stripe.com"],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF, "https://api.stripe.com"],
+        "frame-src": [SELF, "https://js.stripe.com", "https://hooks.stripe.com"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+CSP_STAFF_URL_PREFIXES = ("/dashboard/", "/cms/", "/django-admin/")
+
 # --- Production --------------------------------------------------------------
 if not DEBUG:
     if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50:
@@ -361,6 +409,11 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     OSCAR_BASKET_COOKIE_SECURE = True
     OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    # Lax: the cookies still come along when a shopper follows a link to the shop.
+    LANGUAGE_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SAMESITE = "Lax"
+    CSRF_COOKIE_SAMESITE = "Lax"
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
