@@ -55,3 +55,16 @@ def admin_login(request):
             return redirect(next_url if url_has_allowed_host_and_scheme(next_url, None) else "/django-admin/")
         raise PermissionDenied
     return redirect(f"{reverse('customer:login')}?{urlencode({'next': next_url})}")
+
+
+def login_username(request, credentials=None):
+    """The username django-axes records, cut to its 255-character column.
+
+    Without this, a login form posted with a 5,000-character "username" made
+    django-axes fail to store the attempt: a server error instead of "wrong password".
+    """
+    if credentials:
+        username = credentials.get(settings.AXES_USERNAME_FORM_FIELD)
+    else:
+        username = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[:255] if isinstance(username, str) else username

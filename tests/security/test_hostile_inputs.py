@@ -121,3 +121,11 @@ def test_tampered_basket_management_form_is_not_a_500(client, total):
         "form-MAX_NUM_FORMS": "1000", "form-0-quantity": "2",
     })
     assert response.status_code in (200, 302, 400)
+
+
+@pytest.mark.parametrize("path,field", [("/accounts/login/", "login-username"), ("/cms/login/", "username"),
+                                        ("/_util/login/", "username")])
+def test_a_huge_username_is_a_wrong_login_not_a_500(client, path, field):
+    password_field = "login-password" if field.startswith("login-") else "password"
+    response = client.post(path, {field: "x" * 5000, password_field: "salah", "login_submit": "1"})
+    assert response.status_code in (200, 302, 400)
