@@ -126,3 +126,11 @@ def test_production_settings_make_every_cookie_secure():
             " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.OSCAR_RECENTLY_VIEWED_COOKIE_SECURE)")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert out.split()[-6:] == ["True", "Lax", "True", "True", "True", "True"]
+
+
+def test_account_forms_have_no_inline_handlers(client):
+    client.force_login(make_user("pembeli@contoh.test"))
+    for path in ["/accounts/profile/edit/", "/accounts/change-password/"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "data-back" in response.content.decode() and "onclick=" not in response.content.decode(), path

@@ -16,3 +16,11 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+//   <a href="#" data-back>        goes back one page
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("[data-back]");
+  if (link) {
+    event.preventDefault();
+    window.history.go(-1);
+  }
+});
