@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run setup db demo test lint messages clean
+.PHONY: run setup db demo test soak audit lint messages clean
 
 ## make run: install everything, create the SQLite database, load demo data, serve on http://127.0.0.1:8000
 run: demo
@@ -31,6 +31,15 @@ demo: db
 ## make test: the whole test suite (services it cannot find are skipped unless STRICT_SERVICES=1)
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make soak: 10 minutes of shoppers and sellers against gunicorn, and a longer fuzz (SOAK_SECONDS, FUZZ_EXAMPLES)
+soak: setup
+	SOAK_SECONDS=$${SOAK_SECONDS:-600} FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-3000} \
+		$(BIN)/python -m pytest tests/reliability/test_soak.py tests/security/test_fuzz_forms.py $(PYTEST_ARGS)
+
+## make audit: pip-audit of requirements.txt (says plainly when no vulnerability service is reachable)
+audit: setup
+	$(BIN)/python scripts/audit.py
 
 lint: setup
 	$(BIN)/python manage.py check

@@ -7,9 +7,11 @@ start-up with an error that names the variable to set.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -75,7 +77,7 @@ INSTALLED_APPS = [
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "storefront.config.CustomerConfig",
     "search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -119,6 +121,8 @@ INSTALLED_APPS = [
     "cms.apps.CmsConfig",
     "payments.apps.PaymentsConfig",
     "auditlog",
+    "axes",
+    "csp",
     "storefront",
 ]
 
@@ -127,6 +131,10 @@ SITE_ID = 1
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the session or the database with request data.
+    "storefront.middleware.RejectControlCharactersMiddleware",
+    "storefront.middleware.ContentSecurityPolicyMiddleware",
+    "storefront.middleware.SameSiteCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "storefront.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -138,6 +146,8 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "storefront.urls"
@@ -160,6 +170,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "places.context_processors.kota_menu",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -171,6 +182,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # A kept connection is checked before reuse, so the shop recovers by itself
+        # after the database restarts.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -198,6 +212,8 @@ CACHES = {
 }
 
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -208,6 +224,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_REDIRECT_URL = "/"
+
+# Login throttling (django-axes) on every login: the shop's /accounts/login/, Wagtail's
+# /cms/login/ and Django's admin. After LOGIN_FAILURE_LIMIT wrong passwords for one
+# account from one address, that pair is locked for LOGIN_COOLOFF_MINUTES (the page
+# says so, in the shopper's language); staff unlock at /django-admin/axes/accessattempt/
+# (delete the attempt) or with `manage.py axes_reset_username <email>`.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "storefront.views.login_locked_out"
+AXES_USERNAME_CALLABLE = "storefront.views.login_username"
+# Behind a reverse proxy, how many proxies append to X-Forwarded-For (0: use REMOTE_ADDR).
+if int(os.environ.get("TRUSTED_PROXY_COUNT", "0")):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["TRUSTED_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Language, time and money
 LANGUAGE_CODE = "id"
@@ -362,6 +394,28 @@ ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "2"))
 ELASTICSEARCH_RETRY_SECONDS = int(os.environ.get("ELASTICSEARCH_RETRY_SECONDS", "15"))
 FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "300"))
 
+# --- Content-Security-Policy (django-csp) ---------------------------------------
+# Our own files, plus Stripe.js (the Payment Element) and nothing else external.
+# Inline <script>s carry the request's nonce ({{ CSP_NONCE }}); there are no inline
+# event handlers (static/okoce/js/okoce.js wires them). Staff tools (Oscar's dashboard,
+# Wagtail, Django admin) keep inline scripts: storefront.middleware relaxes only that.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, "https://js.stripe.com"],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF, "https://api.stripe.com"],
+        "frame-src": [SELF, "https://js.stripe.com", "https://hooks.stripe.com"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+CSP_STAFF_URL_PREFIXES = ("/dashboard/", "/cms/", "/django-admin/")
+
 # --- Production --------------------------------------------------------------
 if not DEBUG:
     if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50:
@@ -374,6 +428,11 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     OSCAR_BASKET_COOKIE_SECURE = True
     OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    # Lax: the cookies still come along when a shopper follows a link to the shop.
+    LANGUAGE_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SAMESITE = "Lax"
+    CSRF_COOKIE_SAMESITE = "Lax"
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -10,11 +10,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from storefront import views as storefront_views
 from storefront.sitemaps import SITEMAPS
 
 ShopView = get_class("search.views", "ShopView")
 
 urlpatterns = [
+    # Staff-only: no public admin login form (see storefront.views.admin_login).
+    path("django-admin/login/", storefront_views.admin_login, name="admin-login"),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -24,6 +25,9 @@ AttributeOption = get_model("catalogue", "AttributeOption")
 LineFulfilment = get_model("partner", "LineFulfilment")
 
 FOOD = "makanan-kemasan"
+# Weights in grams and shelf lives in days fit well below this; it keeps a number
+# inside the database's 32-bit integer column.
+ATTRIBUTE_INTEGER_MAX = 1_000_000
 HALAL_RE = re.compile(r"^ID\d{14,20}$")
 PIRT_RE = re.compile(r"^\d{15}$")
 BPOM_RE = re.compile(r"^MD ?\d{12}$")
@@ -231,6 +235,19 @@ class ListingForm(ProductForm):
     def add_attribute_fields(self, product_class, is_parent=False):
         # Variants' option is asked per variant, so the parent's fields are the rest.
         super().add_attribute_fields(product_class, is_parent=False)
+        # Oscar's integer attribute fields are unbounded, but the column is a 32-bit
+        # integer: a number past it would fail in the database instead of the form.
+        for attribute in product_class.attributes.all():
+            field = self.fields.get("attr_%s" % attribute.code)
+            if attribute.type == attribute.INTEGER and isinstance(field, forms.IntegerField):
+                field.min_value, field.max_value = 0, ATTRIBUTE_INTEGER_MAX
+                field.validators += [MinValueValidator(0), MaxValueValidator(ATTRIBUTE_INTEGER_MAX)]
+                field.error_messages.update(
+                    invalid=_("Write a whole number, for example 250."),
+                    min_value=_("The number cannot be negative."),
+                    max_value=_("The number can be at most %(limit_value)s."),
+                )
+                field.widget.attrs.update(inputmode="numeric", min=0, max=ATTRIBUTE_INTEGER_MAX)
 
     def _post_clean(self):
         if self.variant_attribute:

@@ -1,0 +1,93 @@
+"""PostgreSQL goes away under load: shoppers get the branded "try again" page, and the shop
+recovers by itself when the database is back (no restart).
+
+The live test server reaches PostgreSQL through a small TCP proxy on 127.0.0.1 that
+the test cuts (every connection reset, new ones refused) and restores.
+"""
+
+import threading
+import urllib.error
+import urllib.request
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from tests.conftest import require
+from tests.factories import ProductFactory
+from tests.reliability.tcp_proxy import TcpProxy
+from tests.report import report
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PAGES = ["/catalogue/", "/search/?q=tas", "/kecamatan/", "/basket/", "/mart/"]
+
+
+def fetch(url, language=None):
+    request = urllib.request.Request(url)
+    if language:
+        request.add_header("Cookie", f"django_language={language}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def under_load(base, rounds=4):
+    """Every page, several at once, ``rounds`` times: [(status, body)]."""
+    results, lock = [], threading.Lock()
+
+    def worker(path):
+        outcome = fetch(base + path)
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(path,)) for _ in range(rounds) for path in PAGES]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.fixture
+def proxied_database():
+    """New database connections (the live server's) go through a proxy the test controls."""
+    require(connection.vendor == "postgresql", "the database fault test needs PostgreSQL (DATABASE_URL=postgres://…)")
+    settings_dict = connection.settings_dict  # shared by every thread's connection
+    proxy = TcpProxy(settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432).start()
+    saved = settings_dict["HOST"], settings_dict["PORT"]
+    settings_dict["HOST"], settings_dict["PORT"] = "127.0.0.1", proxy.port
+    yield proxy
+    if proxy._listener is None:
+        proxy.restore()
+    settings_dict["HOST"], settings_dict["PORT"] = saved
+    proxy.cut()
+
+
+def test_database_outage_shows_the_branded_page_and_the_shop_recovers(proxied_database, live_server):
+    ProductFactory(title="Tas Anyaman Purun", stock__price=Decimal("85000"))
+    base = live_server.url
+    proxy = proxied_database
+
+    before = under_load(base, rounds=1)
+    assert {status for status, _ in before} == {200}
+    assert proxy.connections_made > 0, "the live server did not use the proxy"
+
+    proxy.cut()
+    during = under_load(base)
+    assert {status for status, _ in during} == {500}, [(s, b[:300]) for s, b in during if s != 500]
+    for _, body in during:
+        assert "Silakan coba lagi sebentar lagi" in body
+        assert "Server Error (500)" not in body
+    status, body = fetch(base + "/catalogue/", language="en")
+    assert status == 500 and "Please try again in a moment" in body
+
+    proxy.restore()
+    after = under_load(base)
+    assert {status for status, _ in after} == {200}
+    assert "Tas Anyaman Purun" in fetch(base + "/catalogue/")[1]
+
+    report("faults_database", faults_injected=1, requests=len(before) + len(during) + 1 + len(after) + 1,
+           during_outage_500_branded=len(during) + 1, after_recovery_200=len(after))
