@@ -41,7 +41,7 @@ class SearchForm(forms.Form):
         label=_("Sort by"),
         choices=SORT_CHOICES,
         required=False,
-        widget=forms.Select(attrs={"onchange": "this.form.submit()"}),
+        widget=forms.Select(attrs={"data-autosubmit": ""}),
     )
 
     def cleaned_query(self):
