@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -48,7 +48,7 @@ class NearView(View):
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
             target = "/"
-        return redirect(target)
+        return HttpResponseRedirect(target if target.startswith("/") else "/")
 
 
 class SynonymsForm(forms.Form):
