@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run setup db demo test lint messages clean
+.PHONY: run setup db demo test lint messages clean bench-search
 
 ## make run: install everything, create the SQLite database, load demo data, serve on http://127.0.0.1:8000
 run: demo
@@ -40,6 +40,14 @@ lint: setup
 messages: setup
 	$(BIN)/python manage.py makemessages -l id -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+## make bench-search [SIZE=100000]: search indexing speed and latency on a SIZE-product demo catalogue
+## (needs Elasticsearch at ELASTICSEARCH_URL, default http://127.0.0.1:19200; results in bench/results/)
+SIZE ?= 100000
+ELASTICSEARCH_URL ?= http://127.0.0.1:19200
+bench-search: setup
+	ELASTICSEARCH_URL=$(ELASTICSEARCH_URL) $(BIN)/python bench/search_index.py --size $(SIZE) --keep $(if $(filter-out 100000,$(SIZE)),--no-variants --no-profile,)
+	ELASTICSEARCH_URL=$(ELASTICSEARCH_URL) $(BIN)/python bench/search_latency.py --size $(SIZE) $(if $(filter-out 100000,$(SIZE)),--rounds 5 --seconds 20 --db-rounds 2 --db-seconds 10,)
 
 clean:
 	rm -rf var
