@@ -45,9 +45,12 @@ messages: setup
 ## (needs Elasticsearch at ELASTICSEARCH_URL, default http://127.0.0.1:19200; results in bench/results/)
 SIZE ?= 100000
 ELASTICSEARCH_URL ?= http://127.0.0.1:19200
+BENCH_QUICK = $(shell [ $(SIZE) -lt 20000 ] && echo 1)
 bench-search: setup
-	ELASTICSEARCH_URL=$(ELASTICSEARCH_URL) $(BIN)/python bench/search_index.py --size $(SIZE) --keep $(if $(filter-out 100000,$(SIZE)),--no-variants --no-profile,)
-	ELASTICSEARCH_URL=$(ELASTICSEARCH_URL) $(BIN)/python bench/search_latency.py --size $(SIZE) $(if $(filter-out 100000,$(SIZE)),--rounds 5 --seconds 20 --db-rounds 2 --db-seconds 10,)
+	ELASTICSEARCH_URL=$(ELASTICSEARCH_URL) $(BIN)/python bench/search_index.py --size $(SIZE) --keep \
+		$(if $(BENCH_QUICK),--no-variants --no-profile)
+	ELASTICSEARCH_URL=$(ELASTICSEARCH_URL) $(BIN)/python bench/search_latency.py --size $(SIZE) \
+		$(if $(BENCH_QUICK),--warmup 1 --rounds 5 --seconds 10 --db-rounds 2 --db-seconds 5)
 
 clean:
 	rm -rf var
