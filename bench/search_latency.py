@@ -18,7 +18,7 @@ ratio of at most 1.5. Then, as a side figure, p50/p95 through the same view
 with SEARCH_BACKEND=database. Each phase stops at --rounds or --seconds,
 whichever comes first. The ``bench-products`` index is reused when
 bench/search_index.py --keep left it for the same catalogue, otherwise rebuilt
-(and deleted at the end unless --keep).
+and deleted at the end unless --keep.
 """
 
 import argparse
@@ -109,7 +109,7 @@ def main():
 
     backend = ElasticsearchBackend()
     index, es = backend.index, backend.index.es
-    built_here = ensure_index(index, indexing, args.size)
+    ensure_index(index, indexing, args.size)
     docs = index.count()
     url = reverse("search:search")
     client = Client()
@@ -203,8 +203,9 @@ def main():
     print(f"  {db_rounds} rounds in {db_seconds:.0f}s", flush=True)
     load_after = os.getloadavg()
 
-    if built_here and not args.keep:
+    if not args.keep:  # built here or left by search_index.py --keep for this run: the node is left as found
         drop_index(es)
+        index_marker(args.size).unlink(missing_ok=True)
 
     # -- the table ----------------------------------------------------------------------------------------
     md = [
@@ -251,6 +252,9 @@ def main():
         f"p95 ratio view/raw per query: median {statistics.median(ratios95):.2f}, best {min(ratios95):.2f}, "
         f"worst {max(ratios95):.2f}; {met} of {len(cases)} queries within the target ≤ {TARGET_RATIO} "
         f"(p50 ratio median {statistics.median(ratios50):.2f}).",
+        f"The engine alone against raw, pooled: p50 {pct(all_engine, 50) / pct(all_raw, 50):.2f}, "
+        f"p95 {pct(all_engine, 95) / pct(all_raw, 95):.2f}; per query p95 median "
+        f"{statistics.median(pct(c['engine'], 95) / pct(c['raw'], 95) for c in cases):.2f}.",
         f"Where the view's extra time goes (pooled p50): engine − raw = {ms(pct(all_engine, 50) - pct(all_raw, 50))} ms "
         f"(query words, synonyms, elasticsearch-dsl build and response), view − engine = "
         f"{ms(pct(all_view, 50) - pct(all_engine, 50))} ms (middleware, products read for display, template).",
