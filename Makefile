@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run setup db demo test soak audit lint messages clean
+.PHONY: run setup db demo test soak audit lint messages clean bench-search
 
 ## make run: install everything, create the SQLite database, load demo data, serve on http://127.0.0.1:8000
 run: demo
@@ -49,6 +49,17 @@ lint: setup
 messages: setup
 	$(BIN)/python manage.py makemessages -l id -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+## make bench-search [SIZE=100000]: search indexing speed and latency on a SIZE-product demo catalogue
+## (needs Elasticsearch at ELASTICSEARCH_URL, default http://127.0.0.1:19200; results in bench/results/)
+SIZE ?= 100000
+ELASTICSEARCH_URL ?= http://127.0.0.1:19200
+BENCH_QUICK = $(shell [ $(SIZE) -lt 20000 ] && echo 1)
+bench-search: setup
+	ELASTICSEARCH_URL=$(ELASTICSEARCH_URL) $(BIN)/python bench/search_index.py --size $(SIZE) --keep \
+		$(if $(BENCH_QUICK),--no-variants --no-profile)
+	ELASTICSEARCH_URL=$(ELASTICSEARCH_URL) $(BIN)/python bench/search_latency.py --size $(SIZE) \
+		$(if $(BENCH_QUICK),--warmup 1 --rounds 5 --seconds 10 --db-rounds 2 --db-seconds 5)
 
 clean:
 	rm -rf var
