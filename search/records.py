@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from oscar.core.loading import get_model
 
@@ -76,58 +75,77 @@ def _clean(value, limit=4000):
 
 
 def build_records(ids):
-    """Records for the products ``ids`` that are browsable and sellable; others are absent."""
-    active = Partner.Status.ACTIVE
-    stock = StockRecord.objects.select_related("partner__kecamatan")
-    children = Product.objects.filter(is_public=True).prefetch_related(Prefetch("stockrecords", queryset=stock))
+    """Records for the products ``ids`` that are browsable and sellable; others are absent.
+
+    Read as plain rows (``values``) in five queries per batch, whatever its size:
+    building model instances was most of a rebuild's time.
+    """
+    from django.db.models import Q
+
+    from places.models import Kecamatan
+
+    ids = list(ids)
     products = (
         Product.objects.browsable()
-        .filter(pk__in=list(ids))
-        .select_related("product_class", "compliance", "stats")
-        .prefetch_related(
-            Prefetch("stockrecords", queryset=stock),
-            Prefetch("children", queryset=children, to_attr="public_children"),
-            "categories",
+        .filter(pk__in=ids)
+        .values(
+            "id", "title", "description", "date_created", "product_class__slug", "product_class__name",
+            "compliance__verified_at", "compliance__halal_expiry", "stats__num_purchases",
         )
     )
+    stock_by_product = {}
+    stock_rows = StockRecord.objects.filter(
+        Q(product_id__in=ids) | Q(product__parent_id__in=ids, product__is_public=True)
+    ).values_list("product_id", "product__parent_id", "price", "num_in_stock", "num_allocated", "partner_id")
+    for product_id, parent_id, price, in_stock, allocated, partner_id in stock_rows:
+        stock_by_product.setdefault(parent_id or product_id, []).append((price, in_stock or 0, allocated or 0, partner_id))
+    partner_ids = {row[3] for rows in stock_by_product.values() for row in rows}
+    partners = {
+        pk: (code, name, kecamatan_id)
+        for pk, code, name, kecamatan_id in Partner.objects.filter(pk__in=partner_ids, status=Partner.Status.ACTIVE)
+        .values_list("pk", "code", "name", "kecamatan_id")
+    }
+    places = {k.pk: k for k in Kecamatan.objects.all()}
+    categories_of = {}
+    for product_id, category_id in Product.categories.through.objects.filter(product_id__in=ids).values_list(
+        "product_id", "category_id"
+    ):
+        categories_of.setdefault(product_id, []).append(category_id)
     paths = _category_paths()
     records = []
-    for product in products:
-        records_stock = list(product.stockrecords.all())
-        for child in product.public_children:
-            records_stock.extend(child.stockrecords.all())
-        sellable = [s for s in records_stock if s.partner.status == active and s.price is not None]
+    for row in products:
+        sellable = [s for s in stock_by_product.get(row["id"], []) if s[3] in partners and s[0] is not None]
         if not sellable:
             continue
         category_ids, category_names = [], []
-        for category in product.categories.all():
-            ids_, names = paths.get(category.id, ([category.id], [category.name]))
+        for category_id in categories_of.get(row["id"], []):
+            ids_, names = paths.get(category_id, ([category_id], []))
             category_ids += [i for i in ids_ if i not in category_ids]
             category_names += [n for n in names if n not in category_names]
         makers, kecamatan = [], []
-        for s in sellable:
-            if (s.partner.code, s.partner.name) not in makers:
-                makers.append((s.partner.code, s.partner.name))
-            if s.partner.kecamatan and s.partner.kecamatan not in kecamatan:
-                kecamatan.append(s.partner.kecamatan)
-        compliance = getattr(product, "compliance", None)
-        halal_expiry = compliance.halal_expiry if compliance and compliance.is_verified else None
-        stats = getattr(product, "stats", None)
+        for _price, _n, _a, partner_id in sellable:
+            code, name, kecamatan_id = partners[partner_id]
+            if (code, name) not in makers:
+                makers.append((code, name))
+            place = places.get(kecamatan_id)
+            if place and place not in kecamatan:
+                kecamatan.append(place)
+        verified = row["compliance__verified_at"] is not None
         record = ProductRecord(
-            id=product.id,
-            title=product.title or "",
-            description=_clean(product.description),
-            product_type=product.product_class.slug if product.product_class else "",
-            product_type_name=product.product_class.name if product.product_class else "",
+            id=row["id"],
+            title=row["title"] or "",
+            description=_clean(row["description"]),
+            product_type=row["product_class__slug"] or "",
+            product_type_name=row["product_class__name"] or "",
             category_ids=category_ids,
             category_names=category_names,
             makers=makers,
             kecamatan=kecamatan,
-            prices=sorted({s.price for s in sellable}),
-            in_stock=any((s.num_in_stock or 0) > (s.num_allocated or 0) for s in sellable),
-            halal_expiry=halal_expiry,
-            date_created=product.date_created,
-            popularity=(stats.num_purchases if stats else 0) or 0,
+            prices=sorted({s[0] for s in sellable}),
+            in_stock=any(n > a for _p, n, a, _pid in sellable),
+            halal_expiry=row["compliance__halal_expiry"] if verified else None,
+            date_created=row["date_created"],
+            popularity=row["stats__num_purchases"] or 0,
         )
         place_words = []
         for k in kecamatan:

@@ -37,7 +37,10 @@ def _stemmer():
 
 def fold(text):
     """Lower case without accents or control characters ("Café" -> "cafe")."""
-    text = unicodedata.normalize("NFKD", str(text or ""))
+    text = str(text or "")
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
@@ -77,6 +80,7 @@ def tokens(text, *, drop_stopwords=False):
     return out
 
 
+@functools.lru_cache(maxsize=20_000)
 def normalise(text):
     """Text as stored for searching: stemmed tokens separated by spaces."""
     return " ".join(tokens(text))
