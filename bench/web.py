@@ -18,6 +18,7 @@ Exit status 1 when a page answered anything else; timings are reported, never as
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -44,6 +45,8 @@ def main():
     warmup = 1 if args.quick else 3
 
     started = time.perf_counter()
+    # Stopped with SIGTERM, still stop the gunicorn this run started (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     info = wb.prepare(args.size)
     env = wb.catalogue_env(args.size)
     print(f"collectstatic ({env['STATIC_ROOT']})…", flush=True)
@@ -75,12 +78,14 @@ def main():
         for page in pages:  # warm every worker's caches before timing anything
             method, path, body, headers = wb.page_request(page, session)
             generator(port, method, path, body, headers, warmup, connections=args.connections)
+            wb.drain(port)
         for n in range(rounds):
             for page in pages:
                 method, path, body, headers = wb.page_request(page, session)
                 result = generator(port, method, path, body, headers, seconds, connections=args.connections)
                 result["load"] = os.getloadavg()[0]
                 per_page[page.name].append(result)
+                wb.drain(port)
                 print(f"  round {n + 1}/{rounds} {page.name:<26} {result['rps']:8.1f} req/s  "
                       f"p95 {result['p95_ms']:8.1f} ms  {result['statuses']}  load {result['load']:.2f}", flush=True)
     finally:

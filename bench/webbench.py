@@ -271,6 +271,21 @@ def request(port, path, method="GET", body=None, headers=None, timeout=60):
         conn.close()
 
 
+def drain(port, limit=180):
+    """Wait until the workers are idle: requests still queued when the load generator stopped
+    (slow pages) would otherwise be served during the next page's measurement."""
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        t0 = time.perf_counter()
+        try:
+            request(port, FLOOR_PATH, timeout=limit)
+        except OSError:
+            time.sleep(0.2)
+            continue
+        if time.perf_counter() - t0 < 0.05:
+            return
+
+
 def _cookies(headers):
     jar = SimpleCookie()
     for name, value in headers:
