@@ -368,7 +368,7 @@ def run_wrk(port, method, path, body, headers, seconds, connections=4, threads=2
     path_lua.write_text(script)
     try:
         out = subprocess.run(
-            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "60s",
+            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s", "--timeout", "60s",
              "-s", str(path_lua), f"http://127.0.0.1:{port}{path}"],
             capture_output=True, text=True, check=True,
         ).stdout
