@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run setup db demo test soak audit lint messages clean bench-search
+.PHONY: run setup db demo test soak audit lint messages clean bench-search bench serve
 
 ## make run: install everything, create the SQLite database, load demo data, serve on http://127.0.0.1:8000
 run: demo
@@ -60,6 +60,30 @@ bench-search: setup
 		$(if $(BENCH_QUICK),--no-variants --no-profile)
 	ELASTICSEARCH_URL=$(ELASTICSEARCH_URL) $(BIN)/python bench/search_latency.py --size $(SIZE) \
 		$(if $(BENCH_QUICK),--warmup 1 --rounds 5 --seconds 10 --db-rounds 2 --db-seconds 5)
+
+## make serve: production mode on this machine: DEBUG=0, a throwaway SECRET_KEY unless one is set,
+## collectstatic, then gunicorn (storefront/gunicorn.conf.py; GUNICORN_BIND, default 127.0.0.1:8000)
+serve: db
+	@export DEBUG=0 \
+		SECRET_KEY="$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')}" \
+		ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+		SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"; \
+	$(BIN)/python manage.py collectstatic --noinput -v 1 && \
+	echo "OK OCE Mart (production settings) on http://$${GUNICORN_BIND:-127.0.0.1:8000}/  (Ctrl+C to stop)" && \
+	exec $(BIN)/gunicorn storefront.wsgi -c storefront/gunicorn.conf.py
+
+## make bench [SIZE=20000] [QUICK=1]: the shop's pages under gunicorn (production settings, 2 workers) against a
+## bare Django view, with wrk; SQL queries per page. Catalogue in /tmp/okbench-web/SIZE/ (DATABASE_URL: PostgreSQL).
+## Table and chart in bench/results/. QUICK=1: 3 s per page, one round; otherwise 3 rounds of 10 s.
+BENCH_SIZE = $(if $(filter command line environment,$(origin SIZE)),$(SIZE),20000)
+bench: setup $(VENV)/.bench-installed
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && apt-get install -y -q wrk >/dev/null 2>&1; } || \
+		echo "wrk is not installed: using the Python load generator"
+	$(BIN)/python bench/web.py --size $(BENCH_SIZE) $(if $(QUICK),--quick) $(BENCH_ARGS)
+
+$(VENV)/.bench-installed: bench/requirements.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	@touch $@
 
 clean:
 	rm -rf var

@@ -1,0 +1,135 @@
+"""Benchmark: the shop's pages under gunicorn with production settings, against a bare Django view.
+
+    .venv/bin/python bench/web.py [--size 20000] [--quick] [--seconds 10] [--rounds 3] [--workers 2]
+
+1. Loads the demo catalogue of SIZE products once (``load_demo --products SIZE --businesses
+   SIZE/500``, variants as the demo makes them) into /tmp/okbench-web/<SIZE>/bench.sqlite3, or
+   DATABASE_URL when set (e.g. postgres://postgres@127.0.0.1:54329/okoce_perf), and keeps it.
+2. Counts the SQL queries of each page in-process (django.test.Client + CaptureQueriesContext).
+3. Starts gunicorn (storefront/gunicorn.conf.py, DEBUG=0, 2 sync workers, a free port on
+   127.0.0.1) on bench/floor_wsgi.py: the shop plus ``/__floor__``, a bare Django view.
+4. Loads each page with wrk (or a threaded Python generator without it), pages interleaved in
+   every round: requests/s, p50/p95/p99, ratio to the floor; checks every answer was 2xx
+   (302 for adding to the basket).
+5. Prints the table and writes it, with a PNG chart, to bench/results/web-<SIZE>-<time>.md/.png.
+
+Exit status 1 when a page answered anything else; timings are reported, never asserted.
+"""
+
+import argparse
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import webbench as wb  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=int(os.environ.get("SIZE", 20000)))
+    parser.add_argument("--quick", action="store_true", help="1 round of --seconds (default 3) per page, short warm-up")
+    parser.add_argument("--seconds", type=float, help="seconds per page per round (default 10; 3 with --quick)")
+    parser.add_argument("--rounds", type=int, help="rounds, pages interleaved (default 3; 1 with --quick)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--python-load", action="store_true", help="use the Python load generator even if wrk is here")
+    parser.add_argument("--no-chart", action="store_true")
+    args = parser.parse_args()
+    seconds = args.seconds or (3 if args.quick else 10)
+    rounds = args.rounds or (1 if args.quick else 3)
+    warmup = 1 if args.quick else 3
+
+    started = time.perf_counter()
+    # Stopped with SIGTERM, still stop the gunicorn this run started (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    info = wb.prepare(args.size)
+    env = wb.catalogue_env(args.size)
+    print(f"collectstatic ({env['STATIC_ROOT']})…", flush=True)
+    wb.collectstatic(env)
+
+    # This process reads the same database with the same production settings as the server.
+    os.environ.update(wb.production_env(env))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    pages = wb.pick_pages()
+    counts = wb.query_counts(pages)
+    connection.close()
+    print("SQL queries per request (warm; cold): " + ", ".join(
+        f"{name} {c['warm']}; {c['cold']}" for name, c in counts.items()), flush=True)
+
+    use_wrk = wb.have_wrk() and not args.python_load
+    generator = wb.run_wrk if use_wrk else wb.run_python
+    port = wb.free_port()
+    log_path = wb.bench_dir(args.size) / "gunicorn.log"
+    load_before = wb.loadavg()
+    server = wb.start_server(env, port, workers=args.workers, log_path=log_path)
+    failures = []
+    try:
+        session = wb.shopper(port, pages)
+        per_page = {p.name: [] for p in pages}
+        for page in pages:  # warm every worker's caches before timing anything
+            method, path, body, headers = wb.page_request(page, session)
+            generator(port, method, path, body, headers, warmup, connections=args.connections)
+            wb.drain(port)
+        for n in range(rounds):
+            for page in pages:
+                method, path, body, headers = wb.page_request(page, session)
+                result = generator(port, method, path, body, headers, seconds, connections=args.connections)
+                result["load"] = os.getloadavg()[0]
+                per_page[page.name].append(result)
+                wb.drain(port)
+                print(f"  round {n + 1}/{rounds} {page.name:<26} {result['rps']:8.1f} req/s  "
+                      f"p95 {result['p95_ms']:8.1f} ms  {result['statuses']}  load {result['load']:.2f}", flush=True)
+    finally:
+        wb.stop_server(server)
+    results = {name: wb.combine(rs) for name, rs in per_page.items()}
+    for page in pages:
+        if not wb.answered_ok(page, results[page.name]):
+            failures.append(f"{page.name}: {results[page.name]['statuses']}, {results[page.name]['errors']} errors")
+        if counts[page.name]["status"] not in page.expect:
+            failures.append(f"{page.name}: in-process answer {counts[page.name]['status']}")
+
+    meta = {
+        "size": args.size,
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "database": info["database"] if "sqlite" not in info["database"] else "SQLite " + info["database"].split("///")[-1],
+        "workers": args.workers,
+        "generator": "wrk" if use_wrk else "Python threads",
+        "connections": args.connections,
+        "mode": "quick" if args.quick else "full",
+        "rounds": rounds,
+        "seconds": seconds,
+        "search_backend": env["SEARCH_BACKEND"],
+        "load_before": load_before,
+        "load_after": wb.loadavg(),
+    }
+    markdown = wb.table(pages, results, counts, meta)
+    png_writer = None
+    if not args.no_chart:
+        try:
+            import matplotlib  # noqa: F401
+
+            png_writer = lambda path: wb.chart(pages, results, path, f"OK OCE Mart, {args.size:,} products")  # noqa: E731
+        except ImportError:
+            print("(matplotlib is not installed: no chart; `pip install -r bench/requirements.txt`)")
+    md, png = wb.write(args.size, markdown, png_writer)
+    print()
+    print(markdown)
+    print(f"(written to {md.relative_to(wb.ROOT)}{' and ' + str(png.relative_to(wb.ROOT)) if png else ''}; "
+          f"{time.perf_counter() - started:.0f} s in all)")
+    if failures:
+        print("PAGES THAT DID NOT ANSWER AS EXPECTED:\n  " + "\n  ".join(failures))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
