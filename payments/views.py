@@ -33,10 +33,10 @@ def webhook(request, code):
         event = gateway.handle_webhook(request)
     except MalformedWebhook as error:
         # Signed by the provider but not an event we can read: its retries would fail the same way.
-        logger.error("Rejected a signed %s webhook with a malformed body: %s", code, error)
+        logger.error("Rejected a signed %s webhook with a malformed body: %s", gateway.name, error)
         return HttpResponseBadRequest("malformed event")
     except WebhookRejected as error:
-        logger.warning("Rejected a %s webhook: %s", code, error)
+        logger.warning("Rejected a %s webhook: %s", gateway.name, error)
         return HttpResponseBadRequest("invalid signature")
     with transaction.atomic():
         try:
