@@ -1,7 +1,7 @@
 """Gateways' notifications (webhooks): verified by the gateway, each event processed once, in the same transaction as its effect.
 
-``/<code>/webhook/`` for every configured gateway (``/stripe/webhook/``,
-``/midtrans/webhook/``). The gateway checks the signature and reads the body
+``/<code>/webhook/`` for every configured gateway (e.g. ``/stripe/webhook/``).
+The gateway checks the signature and reads the body
 into a WebhookEvent; this view stores the event id and settles the attempt.
 """
 
