@@ -7,8 +7,6 @@ arrives, payments calls back :class:`CheckoutPlacement` (registered in
 OrderCreator: a seller changing a price while the shopper pays changes nothing.
 """
 
-from decimal import Decimal
-
 from django.utils.translation import gettext as _
 from oscar.apps.order.utils import OrderCreator
 from oscar.apps.partner.availability import Available
