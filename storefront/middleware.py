@@ -85,7 +85,7 @@ class RejectControlCharactersMiddleware:
 
 def external_scripts():
     """The external script sources of the shop's policy (settings.CONTENT_SECURITY_POLICY)."""
-    return [source for source in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"] if source.startswith("https://")]
+    return [source for source in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"] if str(source).startswith("https://")]
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
