@@ -7,6 +7,14 @@ class CheckoutConfig(apps.CheckoutConfig):
 
     name = "checkout"
 
+    def ready(self):
+        super().ready()
+        from checkout.placement import CheckoutPlacement
+        from payments import placement
+
+        # Checkout depends on payments; payments reaches order placement only through this callback.
+        placement.register(CheckoutPlacement())
+
     def get_urls(self):
         from checkout import views
 

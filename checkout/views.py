@@ -2,8 +2,9 @@
 
 The shopper fills one form (who, delivery or Mart pickup, payment). On
 submit the basket's stock is held and frozen, and a PaymentAttempt opens with
-the chosen gateway; the payment page then takes the money (Stripe's Payment
-Element, the Mart counter, or the development-only test payment).
+the chosen gateway; the payment page then takes the money (the gateway's widget
+or hosted page, the Mart counter, or the development-only test payment).
+Gateways are reached only through ``payments.gateways`` and their capability flags.
 """
 
 from django.conf import settings
@@ -16,18 +17,10 @@ from django.views.generic import FormView, TemplateView
 from oscar.core.loading import get_model
 
 from checkout.forms import CheckoutForm
-from payments import stock
-from payments.gateways import GATEWAYS, StripeGateway, from_stripe_amount
+from checkout.placement import basket_total, shipping_method, start_payment
+from payments import gateways, stock
 from payments.models import PaymentAttempt
-from payments.services import (
-    PaymentNotStarted,
-    basket_total,
-    client_secret_for,
-    confirm_payment,
-    fail_payment,
-    shipping_method,
-    start_payment,
-)
+from payments.services import PaymentNotStarted, client_secret_for, confirm_payment, fail_payment
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
@@ -115,9 +108,10 @@ class CheckoutView(FormView):
         checkout = form.checkout_data()
         gateway = form.cleaned_data["gateway"]
         total, _charge = basket_total(basket, shipping_method(checkout))
-        if gateway == StripeGateway.code and total.incl_tax < settings.STRIPE_MINIMUM_IDR:
+        minimum = gateways.get(gateway).minimum_amount()
+        if minimum and total.incl_tax < minimum:
             form.add_error("gateway", _("Online payment starts at Rp %(min)s; add something to your basket or pay at a Mart.")
-                           % {"min": f"{settings.STRIPE_MINIMUM_IDR:,}".replace(",", ".")})
+                           % {"min": f"{minimum:,}".replace(",", ".")})
             return self.form_invalid(form)
         try:
             attempt = start_payment(basket, checkout, gateway, user=request.user)
@@ -130,7 +124,9 @@ class CheckoutView(FormView):
         remember(request, SESSION_ATTEMPTS, attempt.pk)
         if getattr(attempt, "client_secret", ""):
             request.session[f"client_secret:{attempt.pk}"] = attempt.client_secret
-        if attempt.gateway == "mart" or attempt.order_id:
+        if getattr(attempt, "redirect_url", ""):
+            request.session[f"redirect_url:{attempt.pk}"] = attempt.redirect_url
+        if attempt.order_id or not gateways.get(attempt.gateway).needs_browser_step:
             return redirect("checkout:thank-you", number=attempt.order_number)
         return redirect("checkout:payment", number=attempt.order_number)
 
@@ -147,14 +143,14 @@ class PaymentView(TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_template_names(self):
-        return [GATEWAYS[self.attempt.gateway].template]
+        return [gateways.get(self.attempt.gateway).template]
 
     def get_context_data(self, **kwargs):
-        gateway = GATEWAYS[self.attempt.gateway]()
+        gateway = gateways.get(self.attempt.gateway)
         basket = self.attempt.basket
         client_secret = self.request.session.get(f"client_secret:{self.attempt.pk}", "")
-        if not client_secret and self.attempt.gateway == StripeGateway.code:
-            # A parallel submit or a crash left this browser without it: ask Stripe again.
+        if not client_secret and gateway.in_page_widget:
+            # A parallel submit or a crash left this browser without it: ask the provider again.
             try:
                 client_secret = client_secret_for(self.attempt)
             except Exception:
@@ -164,7 +160,7 @@ class PaymentView(TemplateView):
                 self.request.session[f"client_secret:{self.attempt.pk}"] = client_secret
         return super().get_context_data(
             attempt=self.attempt, lines=basket.all_lines() if basket else [],
-            client_secret=client_secret,
+            client_secret=client_secret, redirect_url=self.request.session.get(f"redirect_url:{self.attempt.pk}", ""),
             return_url=self.request.build_absolute_uri(f"/checkout/bayar/{self.attempt.order_number}/status/"),
             **gateway.page_context(self.attempt), **kwargs,
         )
@@ -177,7 +173,7 @@ class TestPayView(View):
         if not settings.TEST_PAYMENTS:
             raise Http404
         attempt = own_attempt(request, number)
-        if attempt.gateway != "uji":
+        if not gateways.get(attempt.gateway).simulated:
             raise Http404
         if request.POST.get("result") == "fail":
             fail_payment(attempt, _("The test payment was declined. Your basket is kept; you can try again."))
@@ -198,7 +194,8 @@ class CancelPaymentView(View):
 
 
 class PaymentStatusView(TemplateView):
-    """Where Stripe sends the browser back. The webhook is the source of truth; this page waits for it."""
+    """Where the provider sends the browser back. The webhook is the source of truth; this page waits for it,
+    and asks the gateway in case the webhook is late."""
 
     template_name = "payments/status.html"
 
@@ -208,14 +205,13 @@ class PaymentStatusView(TemplateView):
             return redirect("checkout:thank-you", number=number)
         if attempt.status != PaymentAttempt.Status.PENDING:
             return redirect("checkout:payment", number=number)
-        if attempt.gateway == StripeGateway.code and attempt.reference:
+        if attempt.reference:
             try:
-                intent = StripeGateway.retrieve(attempt.reference)
+                status = gateways.get(attempt.gateway).confirm(attempt)
             except Exception:
-                intent = None
-            if intent is not None and intent.status == "succeeded" and intent.id == attempt.reference:
-                confirm_payment(attempt.pk, amount=from_stripe_amount(intent.amount_received, intent.currency),
-                                currency=intent.currency, charge=getattr(intent, "latest_charge", "") or "")
+                status = None
+            if status is not None and status.paid and status.reference == attempt.reference:
+                confirm_payment(attempt.pk, amount=status.amount, currency=status.currency, charge=status.charge)
                 return redirect("checkout:thank-you", number=number)
         return self.render_to_response({"attempt": attempt})
 

@@ -4,14 +4,14 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
-from payments import stock
-from payments.gateways import StripeGateway
+from payments import gateways, stock
 from payments.models import LedgerEntry, PaymentAttempt, Refund
-from payments.services import PAID, PARTLY_REFUNDED, REFUNDED, commission_on
+from payments.services import PAID, PARTLY_REFUNDED, commission_on
 
 Order = get_model("order", "Order")
+EventHandler = get_class("order.processing", "EventHandler")
 Source = get_model("payment", "Source")
 
 
@@ -30,8 +30,8 @@ def refund(order, quantities, user, include_shipping=False):
 
     The shopper gets the money back through the gateway that took it; each
     business's ledger loses the refunded sale but gets the commission on it
-    back; a business already paid through Stripe Connect has that part of its
-    transfer reversed.
+    back; a business already paid out through the gateway (Stripe Connect) has
+    that part of its payout reversed.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status not in (PAID, PARTLY_REFUNDED):
@@ -56,9 +56,11 @@ def refund(order, quantities, user, include_shipping=False):
     if total <= 0:
         raise RefundError("")
     reference = ""
-    if attempt and attempt.gateway == StripeGateway.code and attempt.reference:
+    gateway = gateways.get(attempt.gateway) if attempt else None
+    if gateway is not None:
         n = order.refunds.count() + 1
-        reference = StripeGateway.refund(attempt.reference, total, order.currency, key=f"re-{order.number}-{n}-{total:.0f}").id
+        refunded = gateway.refund(attempt, total, order.currency, key=f"re-{order.number}-{n}-{total:.0f}")
+        reference = refunded.reference if refunded is not None else ""
     for line, quantity, amount in rows:
         Refund.objects.create(order=order, line=line, quantity=quantity, amount=amount, reference=reference, created_by=user)
         if getattr(line, "fulfilment", None) is None or line.fulfilment.status != "shipped":
@@ -71,11 +73,11 @@ def refund(order, quantities, user, include_shipping=False):
                                    reference=reference, created_by=user)
         transfer = LedgerEntry.objects.filter(order=order, partner=partner, kind=LedgerEntry.Kind.TRANSFER, amount__lt=0).first()
         if transfer and give_back > 0:
-            reversal = StripeGateway.reverse_transfer(transfer.reference, give_back, order.currency,
-                                                      key=f"trr-{order.number}-{partner.pk}-{order.refunds.count()}")
+            reversal = gateway.reverse_payout(transfer.reference, give_back, order.currency,
+                                              key=f"trr-{order.number}-{partner.pk}-{order.refunds.count()}")
             LedgerEntry.objects.create(partner=partner, order=order, kind=LedgerEntry.Kind.TRANSFER, amount=give_back,
-                                       reference=reversal.id, note="reversal", created_by=user)
+                                       reference=reversal.reference, note="reversal", created_by=user)
     Source.objects.filter(order=order).update(amount_refunded=order.refunds.aggregate(t=Sum("amount"))["t"])
     refunded = order.refunds.aggregate(t=Sum("amount"))["t"] or 0
-    Order.objects.filter(pk=order.pk).update(status=REFUNDED if refunded >= order.total_incl_tax else PARTLY_REFUNDED)
+    EventHandler(user).refunded(order, refunded)
     return total

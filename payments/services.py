@@ -1,8 +1,12 @@
-"""Starting, confirming and failing payments; placing exactly one order; the members' ledger.
+"""Opening, confirming and failing payments; placing exactly one order; the members' ledger and payouts.
 
 Every path that learns "paid" (a verified webhook, the browser's return, a
 Mart cashier) calls ``confirm_payment``. It locks the PaymentAttempt row, so
 two callers in parallel, in either order or twice, produce one order.
+
+Providers are reached only through ``payments.gateways`` (fixed verbs,
+capability flags); the order itself is placed by checkout through
+``payments.placement``; status changes go through ``order.processing.EventHandler``.
 """
 
 import logging
@@ -16,127 +20,49 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from oscar.apps.order.utils import OrderCreator, OrderNumberGenerator
-from oscar.apps.partner.availability import Available
-from oscar.apps.partner.prices import FixedPrice
-from oscar.apps.partner.strategy import PurchaseInfo
+from oscar.apps.order.utils import OrderNumberGenerator
 from oscar.core.loading import get_class, get_model
-from oscar.core.prices import Price
 
-from payments import stock
-from payments.gateways import GATEWAYS, StripeGateway
+from payments import gateways, stock
 from payments.models import LedgerEntry, PaymentAttempt
-from places.models import Kecamatan, Mart
-from shipping.methods import MartPickup, ZoneShipping
+from payments.placement import CannotOrder, placement
 
 logger = logging.getLogger(__name__)
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
-Line = get_model("order", "Line")
-ShippingAddress = get_model("order", "ShippingAddress")
-Country = get_model("address", "Country")
 SourceType = get_model("payment", "SourceType")
 Source = get_model("payment", "Source")
 Partner = get_model("partner", "Partner")
-StockRecord = get_model("partner", "StockRecord")
-OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
-Selector = get_class("partner.strategy", "Selector")
+EventHandler = get_class("order.processing", "EventHandler")
 
-# Order statuses (stored in English, shown translated).
-AWAITING_MART = gettext_noop("Awaiting payment at the Mart")
-PAID = gettext_noop("Paid")
-CANCELLED = gettext_noop("Cancelled")
-REFUNDED = gettext_noop("Refunded")
-PARTLY_REFUNDED = gettext_noop("Partly refunded")
+# Order statuses (stored in English, shown translated): defined with the pipeline in order/processing.py.
+from order.processing import AWAITING_MART, CANCELLED, PAID, PARTLY_REFUNDED, REFUNDED  # noqa: E402,F401
 
 
 class PaymentNotStarted(Exception):
     """The gateway could not start the payment; the basket is back as it was."""
 
 
-class CannotOrder(Exception):
-    """What was paid for can no longer become an order (its products were deleted)."""
-
-
-class FrozenPrices:
-    """The pricing of a basket being paid for: the prices the shopper agreed to when the payment started.
-
-    A seller changing a price, or a business being suspended, while the shopper
-    pays changes neither the order nor the ledger.
-    """
-
-    def __init__(self, lines, currency):
-        self.lines = {line["line"]: line for line in lines}
-        self.currency = currency
-
-    def fetch_for_line(self, line, stockrecord=None):
-        frozen = self.lines[line.pk]
-        excl, incl = Decimal(frozen["excl"]), Decimal(frozen["incl"])
-        return PurchaseInfo(price=FixedPrice(self.currency, excl, tax=incl - excl), availability=Available(),
-                            stockrecord=stockrecord or line.stockrecord)
-
-
-class HeldStockOrderCreator(OrderCreator):
-    """Stock was held when payment started, so placing the order allocates nothing more."""
-
-    def update_stock_records(self, line):
-        return None
-
-
-def shipping_method(checkout):
-    if checkout.get("pickup"):
-        return MartPickup()
-    destination = Kecamatan.objects.filter(pk=checkout.get("kecamatan")).first() if checkout.get("kecamatan") else None
-    return ZoneShipping(destination)
-
-
-def basket_total(basket, method):
-    charge = method.calculate(basket)
-    return OrderTotalCalculator().calculate(basket, charge), charge
-
-
 def rupiah(amount):
     return "Rp " + f"{Decimal(amount):,.0f}".replace(",", ".")
 
 
-def freeze(basket, method):
-    """What the shopper agrees to pay, line by line, and the total: the order is built from this later."""
-    total, charge = basket_total(basket, method)
-    lines = [{
-        "line": line.pk, "product": line.product_id, "stockrecord": line.stockrecord_id, "quantity": line.quantity,
-        "excl": str(line.unit_price_excl_tax), "incl": str(line.unit_price_incl_tax), "title": line.product.get_title(),
-    } for line in basket.all_lines()]
-    frozen = {"lines": lines, "currency": total.currency, "shipping": [str(charge.excl_tax), str(charge.incl_tax)],
-              "total": [str(total.excl_tax), str(total.incl_tax)]}
-    return total, frozen
-
-
 def held_quantities(attempt):
     """{stockrecord id: (quantity, title)} this attempt holds (or would hold)."""
-    frozen = attempt.checkout.get("frozen")
-    if frozen:
-        wanted = {}
-        for line in frozen["lines"]:
-            if line["stockrecord"] is None:
-                continue
-            quantity, title = wanted.get(line["stockrecord"], (0, line["title"]))
-            wanted[line["stockrecord"]] = (quantity + line["quantity"], title)
-        return wanted
-    return stock.quantities(attempt.basket.all_lines()) if attempt.basket is not None else {}
+    return placement().held_quantities(attempt)
 
 
-def start_payment(basket, checkout, gateway_code, user=None):
-    """Hold the basket's stock, freeze it and its prices, and open a PaymentAttempt with the gateway.
+def open_attempt(basket, gateway_code, email, price, user=None):
+    """Hold the basket's stock, freeze it, and open a PaymentAttempt with the gateway.
 
-    One basket has at most one live attempt: a second submit (a double click, or
-    eight parallel ones) waits for the first and gets the same attempt back
-    (``attempt.reused``). Raises stock.SoldOut (nothing held, basket unchanged)
-    or PaymentNotStarted.
+    ``price(basket)`` (checkout's) returns (total, checkout record as JSON) for the
+    basket as it is now, under the basket lock. One basket has at most one live
+    attempt: a second submit (a double click, or eight parallel ones) waits for the
+    first and gets the same attempt back (``attempt.reused``). Raises
+    stock.SoldOut (nothing held, basket unchanged) or PaymentNotStarted.
     """
-    gateway = GATEWAYS[gateway_code]()
-    method = shipping_method(checkout)
+    gateway = gateways.get(gateway_code)
     with transaction.atomic():
         # The basket row is the lock that serialises submits of one basket.
         status = Basket.objects.select_for_update().values_list("status", flat=True).get(pk=basket.pk)
@@ -146,9 +72,7 @@ def start_payment(basket, checkout, gateway_code, user=None):
             return live
         if status == Basket.SUBMITTED:
             raise PaymentNotStarted(_("This basket was already ordered."))
-        total, frozen = freeze(basket, method)
-        checkout = {**checkout, "frozen": frozen,
-                    "shipping_shares": {str(k): [z, str(f)] for k, (z, f) in method.shares(basket).items()}}
+        total, checkout = price(basket)
         number = str(OrderNumberGenerator().order_number(basket))
         stale_ids = [live.pk] if live is not None else []
         for stale in PaymentAttempt.objects.select_for_update().filter(Q(order_number=number) | Q(pk__in=stale_ids)):
@@ -166,8 +90,8 @@ def start_payment(basket, checkout, gateway_code, user=None):
         basket.freeze()
         attempt = PaymentAttempt.objects.create(
             gateway=gateway.code, order_number=number, basket=basket, user=user if user and user.is_authenticated else None,
-            email=checkout["email"], amount=total.incl_tax, currency=total.currency, checkout=checkout, reserved=True,
-            expires_at=timezone.now() + timedelta(minutes=gateway.hold_minutes),
+            email=email, amount=total.incl_tax, currency=total.currency, checkout=checkout, reserved=True,
+            expires_at=timezone.now() + timedelta(minutes=gateway.hold_minutes()),
         )
     try:
         started = gateway.start(attempt)
@@ -175,63 +99,67 @@ def start_payment(basket, checkout, gateway_code, user=None):
         logger.exception("Gateway %s could not start payment %s", gateway.code, number)
         fail_payment(attempt, "")
         raise PaymentNotStarted(_("The payment could not be started; nothing was charged and your basket is kept. Please try again in a moment.")) from error
-    if started.get("reference"):
-        attempt.reference = started["reference"]
-        attempt.gateway_status = started.get("status", "")
+    if started.reference:
+        attempt.reference = started.reference
+        attempt.gateway_status = started.status
         attempt.save(update_fields=["reference", "gateway_status", "date_updated"])
-    attempt.client_secret = started.get("client_secret", "")
-    if gateway.code == "mart":
+    attempt.client_secret = started.client_secret
+    attempt.redirect_url = started.redirect_url
+    if gateway.places_order_at_once:
         # Collect and pay at the Mart: the order exists now, paid later.
         confirm_payment(attempt.pk, paid=False)
     return attempt
 
 
 def client_secret_for(attempt):
-    """The Stripe client secret of a live attempt, creating its PaymentIntent if a crash or a
+    """The client secret of a live attempt, creating its payment at the provider if a crash or a
     parallel submit left it without one (the attempt's idempotency key makes that the same one)."""
-    if attempt.gateway != StripeGateway.code:
-        return ""
+    gateway = gateways.get(attempt.gateway)
     if attempt.reference:
-        return StripeGateway.retrieve(attempt.reference).client_secret
-    started = StripeGateway().start(attempt)
-    PaymentAttempt.objects.filter(pk=attempt.pk, reference=None).update(reference=started["reference"],
-                                                                        gateway_status=started.get("status", ""))
-    return started["client_secret"]
+        status = gateway.confirm(attempt)
+        return status.client_secret if status else ""
+    started = gateway.start(attempt)
+    PaymentAttempt.objects.filter(pk=attempt.pk, reference=None).update(reference=started.reference or None,
+                                                                        gateway_status=started.status)
+    return started.client_secret
 
 
 def _let_go(attempt, status, message, cancel=None):
     """Release what ``attempt`` holds and give the shopper their basket back."""
     if cancel is None:
         cancel = status != PaymentAttempt.Status.FAILED
-    if attempt.gateway == StripeGateway.code and attempt.reference and cancel:
-        # Cancelled, expired or replaced: make the old PaymentIntent unpayable, so no late payment
-        # arrives for a basket the shopper has since changed (best effort, after commit).
-        reference = attempt.reference
-        transaction.on_commit(lambda: _cancel_intent(reference))
+    if attempt.reference and cancel:
+        # Cancelled, expired or replaced: make the old payment unpayable at the provider, so no late
+        # payment arrives for a basket the shopper has since changed (best effort, after commit).
+        pk = attempt.pk
+        transaction.on_commit(lambda: _cancel_at_provider(pk))
     if attempt.reserved:
         stock.release(held_quantities(attempt))
         attempt.reserved = False
     basket = attempt.basket
-    if basket is not None and basket.status == Basket.FROZEN and not _basket_used_elsewhere(attempt, basket):
+    if basket is not None and basket.status == Basket.FROZEN and not basket_used_elsewhere(attempt, basket):
         basket.thaw()
     attempt.status = status
     attempt.failure_message = message
     attempt.save()
 
 
-def _basket_used_elsewhere(attempt, basket):
+def basket_used_elsewhere(attempt, basket):
     return PaymentAttempt.objects.filter(basket=basket).exclude(pk=attempt.pk).filter(
         Q(status=PaymentAttempt.Status.PENDING) | Q(order__isnull=False)).exists()
 
 
-def _cancel_intent(reference):
+def _cancel_at_provider(attempt_pk):
+    attempt = PaymentAttempt.objects.get(pk=attempt_pk)
     try:
-        intent = StripeGateway.cancel(reference)
+        status = gateways.get(attempt.gateway).cancel(attempt)
     except Exception:
-        logger.warning("Could not cancel PaymentIntent %s", reference, exc_info=True)
+        logger.warning("Could not cancel payment %s at %s", attempt.reference, attempt.gateway, exc_info=True)
         return
-    PaymentAttempt.objects.filter(reference=reference).exclude(gateway_status="succeeded").update(
-        gateway_status=getattr(intent, "status", "") or "canceled")
+    if status is None:
+        return
+    PaymentAttempt.objects.filter(reference=attempt.reference).exclude(gateway_status="succeeded").update(
+        gateway_status=status.status or "canceled")
 
 
 def fail_payment(attempt_or_pk, message, status=PaymentAttempt.Status.FAILED):
@@ -291,7 +219,7 @@ def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge=""
             attempt.checkout = {**attempt.checkout, "late": True}
         try:
             with transaction.atomic():
-                order = _place_order(attempt, status=PAID if paid else AWAITING_MART)
+                order = placement().place_order(attempt, PAID if paid else AWAITING_MART)
         except CannotOrder as error:
             if not paid:
                 raise
@@ -328,13 +256,13 @@ def refund_attempt(attempt_pk):
             return attempt.status == PaymentAttempt.Status.REFUNDED
         amount = attempt.received_amount if attempt.received_amount is not None else attempt.amount
         currency = attempt.received_currency or attempt.currency
-        if attempt.gateway == StripeGateway.code and attempt.reference:
-            try:
-                attempt.refund_reference = StripeGateway.refund(attempt.reference, amount, currency,
-                                                                key=f"re-attempt-{attempt.pk}").id
-            except Exception:
-                logger.exception("Refund of payment %s failed; release_holds retries it", attempt.order_number)
-                return False
+        try:
+            refunded = gateways.get(attempt.gateway).refund(attempt, amount, currency, key=f"re-attempt-{attempt.pk}")
+        except Exception:
+            logger.exception("Refund of payment %s failed; release_holds retries it", attempt.order_number)
+            return False
+        if refunded is not None:
+            attempt.refund_reference = refunded.reference
         attempt.status = PaymentAttempt.Status.REFUNDED
         attempt.gateway_status = "refunded"
         attempt.save()
@@ -350,91 +278,17 @@ def _refund_email(attempt_pk):
               settings.DEFAULT_FROM_EMAIL, [attempt.email])
 
 
-def _basket_for(attempt, frozen):
-    """The basket to place ``attempt``'s order from, priced as frozen.
-
-    The attempt's own basket when it still holds exactly what was paid for; otherwise
-    (changed after a lapsed hold, or reused by a newer attempt) a copy made from the frozen lines.
-    """
-    basket = attempt.basket
-    wanted = sorted((f["line"], f["stockrecord"], f["quantity"]) for f in frozen["lines"])
-    if basket is not None and basket.status != Basket.SUBMITTED and not _basket_used_elsewhere(attempt, basket):
-        if sorted((line.pk, line.stockrecord_id, line.quantity) for line in basket.all_lines()) == wanted:
-            basket.strategy = FrozenPrices(frozen["lines"], frozen["currency"])
-            return basket
-    records = StockRecord.objects.in_bulk([f["stockrecord"] for f in frozen["lines"]])
-    copy = Basket.objects.create(owner=attempt.user, status=Basket.FROZEN)
-    lines = []
-    for f in frozen["lines"]:
-        record = records.get(f["stockrecord"])
-        if record is None or record.product_id != f["product"]:
-            raise CannotOrder(f["title"])
-        line = copy.lines.create(line_reference=f"{record.product_id}_{record.pk}", product_id=record.product_id, stockrecord=record,
-                                 quantity=f["quantity"], price_currency=frozen["currency"], price_excl_tax=Decimal(f["excl"]),
-                                 price_incl_tax=Decimal(f["incl"]))
-        lines.append({**f, "line": line.pk})
-    copy.strategy = FrozenPrices(lines, frozen["currency"])
-    return copy
-
-
-def _place_order(attempt, status):
-    checkout = attempt.checkout
-    method = shipping_method(checkout)
-    frozen = checkout.get("frozen")
-    if frozen:
-        basket = _basket_for(attempt, frozen)
-        currency = frozen["currency"]
-        charge = Price(currency, excl_tax=Decimal(frozen["shipping"][0]), incl_tax=Decimal(frozen["shipping"][1]))
-        total = Price(currency, excl_tax=Decimal(frozen["total"][0]), incl_tax=Decimal(frozen["total"][1]))
-    else:  # an attempt started before prices were frozen
-        basket = attempt.basket
-        if basket is None or basket.is_empty:
-            raise CannotOrder("")
-        basket.strategy = Selector().strategy(user=attempt.user)
-        total, charge = basket_total(basket, method)
-    country, _created = Country.objects.get_or_create(
-        iso_3166_1_a2="ID", defaults={"iso_3166_1_a3": "IDN", "iso_3166_1_numeric": "360", "name": "Indonesia", "printable_name": "Indonesia"}
-    )
-    address = checkout.get("address", {})
-    mart = Mart.objects.filter(pk=checkout.get("mart")).select_related("kecamatan").first() if checkout.get("pickup") else None
-    shipping_address = ShippingAddress.objects.create(
-        first_name=address.get("name", ""),
-        line1=address.get("line1", "") if not mart else mart.address,
-        rt_rw=address.get("rt_rw", ""),
-        kelurahan=address.get("kelurahan", ""),
-        kecamatan=mart.kecamatan if mart else Kecamatan.objects.filter(pk=checkout.get("kecamatan")).first(),
-        kecamatan_name=address.get("kecamatan_name", ""),
-        line4=address.get("kota", "") if not mart else mart.kecamatan.kota,
-        state=address.get("provinsi", "") if not mart else "DKI Jakarta",
-        postcode=address.get("postcode", ""),
-        phone_number=address.get("phone", ""),
-        notes=(_("Pick up at %(mart)s") % {"mart": mart.name}) if mart else address.get("notes", ""),
-        country=country,
-    )
-    order = HeldStockOrderCreator().place_order(
-        basket=basket, total=total, shipping_method=method, shipping_charge=charge, user=attempt.user,
-        shipping_address=shipping_address, order_number=attempt.order_number, status=status,
-        guest_email=attempt.email if attempt.user is None else "",
-    )
-    if mart:
-        Order.objects.filter(pk=order.pk).update(pickup_mart=mart)
-        order.pickup_mart = mart
-    basket.submit()
-    return order
-
-
-
 def _mark_paid(attempt, order, charge, record_status=True):
     if record_status:
-        order.set_status(PAID) if PAID in order.available_statuses() else Order.objects.filter(pk=order.pk).update(status=PAID)
+        EventHandler().payment_received(order)
         attempt.status = PaymentAttempt.Status.SUCCEEDED
         attempt.save(update_fields=["status", "date_updated"])
-    source_type, _created = SourceType.objects.get_or_create(code=attempt.gateway, defaults={"name": str(GATEWAYS[attempt.gateway].label)[:128]})
+    source_type, _created = SourceType.objects.get_or_create(code=attempt.gateway, defaults={"name": str(gateways.get(attempt.gateway).label)[:128]})
     Source.objects.create(
         order=order, source_type=source_type, currency=order.currency, amount_allocated=order.total_incl_tax,
         amount_debited=order.total_incl_tax, reference=attempt.reference or "",
     )
-    record_sales(order, attempt.checkout.get("shipping_shares", {}))
+    record_sales(order, placement().shipping_fees(attempt))
     transaction.on_commit(lambda: pay_out(order.pk, charge or attempt.checkout.get("charge", "")))
 
 
@@ -442,21 +296,24 @@ def commission_on(amount):
     return (Decimal(amount) * Decimal(settings.PROGRAMME_COMMISSION)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 
-def record_sales(order, shipping_shares):
-    """What each business earned from ``order``: its lines, its parcel's shipping fee, minus commission."""
+def record_sales(order, shipping_fees):
+    """What each business earned from ``order``: its lines, its parcel's shipping fee, minus commission.
+
+    ``shipping_fees``: {partner id: Decimal} each business charged to ship its parcel."""
     sales = {}
     for line in order.lines.all():
         sales[line.partner_id] = sales.get(line.partner_id, Decimal("0")) + line.line_price_incl_tax
     for partner_id, sale in sales.items():
         LedgerEntry.objects.create(partner_id=partner_id, order=order, kind=LedgerEntry.Kind.SALE, amount=sale)
-        fee = Decimal(shipping_shares.get(str(partner_id), ["", "0"])[1])
+        fee = Decimal(shipping_fees.get(partner_id, 0))
         if fee:
             LedgerEntry.objects.create(partner_id=partner_id, order=order, kind=LedgerEntry.Kind.SHIPPING, amount=fee)
         LedgerEntry.objects.create(partner_id=partner_id, order=order, kind=LedgerEntry.Kind.COMMISSION, amount=-commission_on(sale))
 
 
 def pay_out(order_pk, charge=""):
-    """Send each connected business its share of an order with Stripe Connect (separate charges and transfers).
+    """Send each connected business its share of an order through the gateway that took the money
+    (with Stripe: Connect, separate charges and transfers; ``charge`` is the source transaction).
 
     Idempotent: a business already transferred for this order is skipped, and
     each transfer has its own idempotency key. A failure is logged and left for
@@ -464,24 +321,29 @@ def pay_out(order_pk, charge=""):
     """
     order = Order.objects.get(pk=order_pk)
     attempt = getattr(order, "payment_attempt", None)
-    if attempt is None or attempt.gateway != StripeGateway.code:
+    if attempt is None:
+        return []
+    gateway = gateways.get(attempt.gateway)
+    if not gateway.supports_payouts:
         return []
     sent = []
     partner_ids = LedgerEntry.objects.filter(order=order).values_list("partner", flat=True).distinct()
-    for partner in Partner.objects.filter(pk__in=partner_ids).exclude(stripe_account_id=""):
+    for partner in Partner.objects.filter(pk__in=partner_ids):
+        destination = gateway.payout_destination(partner)
+        if not destination:
+            continue
         if LedgerEntry.objects.filter(order=order, partner=partner, kind=LedgerEntry.Kind.TRANSFER).exists():
             continue
         owed = sum(e.amount for e in LedgerEntry.objects.filter(order=order, partner=partner))
         if owed <= 0:
             continue
         try:
-            transfer = StripeGateway.transfer(owed, order.currency, partner.stripe_account_id, order.number, charge,
-                                              key=f"tr-{order.number}-{partner.pk}")
+            transfer = gateway.pay_out(attempt, owed, order.currency, destination, key=f"tr-{order.number}-{partner.pk}", source=charge)
         except Exception:
             logger.exception("Transfer to %s for order %s failed; run manage.py pay_out", partner.code, order.number)
             continue
-        LedgerEntry.objects.create(partner=partner, order=order, kind=LedgerEntry.Kind.TRANSFER, amount=-owed, reference=transfer.id)
-        sent.append(transfer.id)
+        LedgerEntry.objects.create(partner=partner, order=order, kind=LedgerEntry.Kind.TRANSFER, amount=-owed, reference=transfer.reference)
+        sent.append(transfer.reference)
     return sent
 
 
@@ -502,15 +364,31 @@ def expire_holds(now=None):
                 continue
             if attempt.order_id:  # a Mart pickup never collected
                 order = attempt.order
-                stock.release(stock.quantities(order.lines.all()))
-                Order.objects.filter(pk=order.pk).update(status=CANCELLED)
-                attempt.reserved = False
-                attempt.status = PaymentAttempt.Status.EXPIRED
-                attempt.save()
+                _cancel_unpaid(attempt, order)
             else:
                 _let_go(attempt, PaymentAttempt.Status.EXPIRED, _("The time to pay ran out."))
             expired += 1
     return expired
+
+
+def _cancel_unpaid(attempt, order):
+    """An order placed before its money (a Mart pickup) given up: its stock goes back on sale."""
+    stock.release(stock.quantities(order.lines.all()))
+    EventHandler().cancelled(order)
+    attempt.reserved = False
+    attempt.status = PaymentAttempt.Status.EXPIRED
+    attempt.save()
+
+
+def cancel_unpaid_order(order):
+    """Staff cancel an order still waiting for its money (Oscar's dashboard): as if its hold ran out."""
+    with transaction.atomic():
+        attempt = PaymentAttempt.objects.select_for_update().filter(order=order).first()
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if attempt is None or attempt.status != PaymentAttempt.Status.PENDING or order.status != AWAITING_MART:
+            return False
+        _cancel_unpaid(attempt, order)
+        return True
 
 
 def retry_refunds():

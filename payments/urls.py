@@ -2,4 +2,5 @@ from django.urls import path
 
 from payments import views
 
-urlpatterns = [path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook")]
+# One notification URL per configured gateway, /<its code>/webhook/ (404 for any other code).
+urlpatterns = [path("<slug:code>/webhook/", views.webhook, name="gateway-webhook")]

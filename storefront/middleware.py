@@ -83,13 +83,18 @@ class RejectControlCharactersMiddleware:
         return HttpResponseBadRequest(html)
 
 
+def external_scripts():
+    """The external script sources of the shop's policy (settings.CONTENT_SECURITY_POLICY)."""
+    return [source for source in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"] if str(source).startswith("https://")]
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with inline scripts allowed only in the staff tools.
 
     Oscar's dashboard, Wagtail's admin and Django's admin ship templates with inline
     scripts we do not own; their pages get 'unsafe-inline' (and no nonce, which
     would switch it off). Everything shoppers and sellers see keeps the strict
-    policy. External sources stay Stripe's only, everywhere.
+    policy. External scripts are the same everywhere: those settings allow (the payment widget's).
     """
 
     def get_policy_parts(self, request, response, report_only=False):
@@ -98,7 +103,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             parts.nonce = None
             parts.replace = {
                 **(parts.replace or {}),
-                "script-src": [SELF, UNSAFE_INLINE, "https://js.stripe.com"],
+                "script-src": [SELF, UNSAFE_INLINE, *external_scripts()],
                 "img-src": [SELF, "data:", "blob:"],
             }
         return parts

@@ -379,6 +379,31 @@ TEST_PAYMENTS = env_bool("TEST_PAYMENTS", DEBUG) and not STRIPE_SECRET_KEY
 # How long stock stays held: while a shopper pays online, and for "Bayar di Mart" pickups.
 PAYMENT_HOLD_MINUTES = int(os.environ.get("PAYMENT_HOLD_MINUTES", "60"))
 MART_HOLD_HOURS = 48
+# The payment gateways checkout may offer, in the order shown (each offered only when its keys are
+# set: see its ``available``). A new provider is a module in payments/gateways/ plus its path here.
+PAYMENT_GATEWAYS = env_list("PAYMENT_GATEWAYS", [
+    "payments.gateways.stripe.StripeGateway",
+    "payments.gateways.development.TestGateway",
+    "payments.gateways.mart.MartGateway",
+    "payments.gateways.midtrans.MidtransGateway",
+])
+# Midtrans Snap (Indonesia): offered when MIDTRANS_SERVER_KEY is set. The defaults are Midtrans's sandbox;
+# production is https://api.midtrans.com and https://app.midtrans.com. Notifications: /midtrans/webhook/.
+MIDTRANS_SERVER_KEY = os.environ.get("MIDTRANS_SERVER_KEY", "")
+MIDTRANS_CLIENT_KEY = os.environ.get("MIDTRANS_CLIENT_KEY", "")
+MIDTRANS_API_BASE = os.environ.get("MIDTRANS_API_BASE", "https://api.sandbox.midtrans.com")
+MIDTRANS_SNAP_BASE = os.environ.get("MIDTRANS_SNAP_BASE", "https://app.sandbox.midtrans.com")
+MIDTRANS_TIMEOUT_SECONDS = float(os.environ.get("MIDTRANS_TIMEOUT_SECONDS", "10"))
+
+# Order statuses (stored in English, shown translated; constants in order/processing.py) and the moves
+# between them. "Paid" and the refunds are set by payments when money moves, never by hand.
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "Awaiting payment at the Mart": ["Paid", "Cancelled"],
+    "Paid": ["Partly refunded", "Refunded"],
+    "Partly refunded": ["Partly refunded", "Refunded"],
+    "Refunded": [],
+    "Cancelled": [],
+}
 
 # --- Search ------------------------------------------------------------------
 # "database" (embedded default) or "elasticsearch" (ELASTICSEARCH_URL, comma-separated nodes).

@@ -15,6 +15,7 @@ from django.views.generic import ListView, TemplateView
 from oscar.core.loading import get_model
 
 from partner.seller.access import SellerRequiredMixin, StaffRequiredMixin
+from payments import gateways
 from payments.models import LedgerEntry, PaymentAttempt
 from payments.refunds import RefundError, refund, refundable_quantity
 from payments.services import AWAITING_MART, confirm_payment
@@ -168,7 +169,7 @@ class StaffOrderView(StaffRequiredMixin, TemplateView):
     def post(self, request, number):
         order = get_object_or_404(Order, number=number)
         if request.POST.get("action") == "mart-paid":
-            attempt = get_object_or_404(PaymentAttempt, order=order, gateway="mart")
+            attempt = get_object_or_404(PaymentAttempt, order=order, gateway__in=gateways.codes_where("paid_at_counter"))
             if order.status != AWAITING_MART:
                 messages.error(request, _("This order is not waiting for payment (%(status)s).") % {"status": _(order.status)})
                 return redirect("seller:staff-order", number=number)

@@ -436,7 +436,9 @@ class DemoLoader:
         """
         from oscar.core.loading import get_class
 
-        from payments.services import confirm_payment, start_payment
+        from checkout.placement import start_payment
+        from payments import gateways
+        from payments.services import confirm_payment
         from payments.stock import SoldOut
 
         Order = get_model("order", "Order")
@@ -470,7 +472,7 @@ class DemoLoader:
                             "kota": place.kota, "provinsi": "DKI Jakarta", "postcode": f"1{rng.randint(1000, 4999)}"},
             }
             try:
-                attempt = start_payment(basket, checkout, "uji")
+                attempt = start_payment(basket, checkout, gateways.codes_where("simulated")[0])
             except SoldOut:
                 continue
             confirm_payment(attempt.pk, amount=attempt.amount, currency=attempt.currency, notify=False)

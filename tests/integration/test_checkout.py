@@ -263,7 +263,7 @@ def test_another_browser_cannot_see_someone_elses_payment(client, shop, test_pay
 
 
 def test_stripe_amounts_are_rupiah_in_hundredths():
-    from payments.gateways import from_stripe_amount, to_stripe_amount
+    from payments.gateways.stripe import from_stripe_amount, to_stripe_amount
 
     assert to_stripe_amount(Decimal("150000"), "IDR") == 15000000
     assert to_stripe_amount(Decimal("1500"), "JPY") == 1500

@@ -14,7 +14,8 @@ from oscar.core.loading import get_class, get_model
 
 from payments import stock
 from payments.models import PaymentAttempt
-from payments.services import confirm_payment, start_payment
+from checkout.placement import start_payment
+from payments.services import confirm_payment
 from tests.conftest import require
 from tests.factories import PartnerFactory, ProductFactory
 

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from payments.gateways import StripeGateway
+from payments.gateways.stripe import StripeGateway
 from payments.models import LedgerEntry, PaymentAttempt
 from payments.services import expire_holds
 from tests.conftest import require

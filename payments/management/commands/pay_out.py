@@ -1,8 +1,9 @@
-"""Retry Stripe Connect transfers that failed when their order was paid."""
+"""Retry payouts (Stripe Connect transfers) that failed when their order was paid."""
 
 from django.core.management.base import BaseCommand
 from oscar.core.loading import get_model
 
+from payments import gateways
 from payments.models import PaymentAttempt
 from payments.services import pay_out
 
@@ -10,10 +11,10 @@ Order = get_model("order", "Order")
 
 
 class Command(BaseCommand):
-    help = "Send connected member businesses their share of paid Stripe orders not yet transferred."
+    help = "Send connected member businesses their share of paid orders not yet paid out (gateways with payouts)."
 
     def handle(self, *args, **options):
-        attempts = PaymentAttempt.objects.filter(gateway="stripe", status=PaymentAttempt.Status.SUCCEEDED, order__isnull=False)
+        attempts = PaymentAttempt.objects.filter(gateway__in=gateways.codes_where("supports_payouts"), status=PaymentAttempt.Status.SUCCEEDED, order__isnull=False)
         sent = 0
         for attempt in attempts.select_related("order"):
             sent += len(pay_out(attempt.order_id, attempt.checkout.get("charge", "")))

@@ -7,9 +7,9 @@ From our own record of what the gateway said (``PaymentAttempt.gateway_status``,
 - a refund owed for a payment that could not become an order and not yet sent;
 - an order whose total differs from what was paid; a payment marked paid without an order;
 - stock allocated beyond what is in stock (two orders for one unit).
-And from Stripe's list, when Stripe is configured:
-- a PaymentIntent that succeeded at Stripe but has no order here;
-- an order paid through Stripe whose PaymentIntent Stripe does not report as succeeded.
+And from each gateway's own list, when it can list payments (Stripe, when configured):
+- a payment that succeeded at the provider but has no order here;
+- an order paid through the provider that the provider does not report as succeeded.
 Payments settled automatically (refunded because their stock was gone, or taking their stock
 again after their hold lapsed) are listed as "settled", not counted as mismatches.
 Exit status 1 when any mismatch is listed, so a scheduler can alert.
@@ -17,13 +17,12 @@ Exit status 1 when any mismatch is listed, so a scheduler can alert.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import F
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from payments.gateways import from_stripe_amount, stripe_client
+from payments import gateways
 from payments.models import PaymentAttempt
 
 StockRecord = get_model("partner", "StockRecord")
@@ -35,7 +34,7 @@ def money(amount, currency):
 
 
 class Command(BaseCommand):
-    help = "Compare payments (our record of the gateway's answers, and Stripe's list) with orders and list mismatches."
+    help = "Compare payments (our record of the gateway's answers, and the gateways' lists) with orders and list mismatches."
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=7, help="How far back to look (default 7).")
@@ -69,19 +68,21 @@ class Command(BaseCommand):
         for record in StockRecord.objects.filter(num_allocated__gt=F("num_in_stock")).select_related("product"):
             problems.append(f"stock {record.partner_sku} ({record.product.get_title() if record.product else '?'}): "
                             f"{record.num_allocated} allocated but {record.num_in_stock} in stock")
-        if settings.STRIPE_SECRET_KEY:
-            ours = {a.reference: a for a in PaymentAttempt.objects.filter(gateway="stripe", date_created__gte=since).exclude(reference=None)}
+        for gateway in gateways.enabled():
+            listed = gateway.list_payments(since)
+            if listed is None:
+                continue
+            ours = {a.reference: a for a in PaymentAttempt.objects.filter(gateway=gateway.code, date_created__gte=since).exclude(reference=None)}
             seen = set()
-            intents = stripe_client().v1.payment_intents.list({"created": {"gte": int(since.timestamp())}, "limit": 100})
-            for intent in intents.auto_paging_iter():
-                seen.add(intent.id)
-                attempt = ours.get(intent.id)
-                if intent.status == "succeeded" and (attempt is None or (attempt.order_id is None and attempt.status != Status.REFUNDED)):
-                    problems.append(f"{intent.id}: succeeded at Stripe ({from_stripe_amount(intent.amount_received, intent.currency)} "
-                                    f"{intent.currency.upper()}) but no order here")
+            for payment in listed:
+                seen.add(payment.reference)
+                attempt = ours.get(payment.reference)
+                if payment.paid and (attempt is None or (attempt.order_id is None and attempt.status != Status.REFUNDED)):
+                    problems.append(f"{payment.reference}: succeeded at {gateway.name} ({payment.amount} "
+                                    f"{payment.currency.upper()}) but no order here")
             for reference, attempt in ours.items():
                 if attempt.status == Status.SUCCEEDED and reference not in seen:
-                    problems.append(f"{attempt.order_number}: paid here with {reference}, which Stripe did not list as succeeded")
+                    problems.append(f"{attempt.order_number}: paid here with {reference}, which {gateway.name} did not list as succeeded")
         for line in problems:
             self.stdout.write(line)
         for line in settled:
