@@ -10,6 +10,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from backoffice.urls import legacy_urlpatterns as backoffice_legacy_urls
 from storefront import views as storefront_views
 from storefront.sitemaps import SITEMAPS
 
@@ -26,7 +27,9 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemaps_views.sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("places.urls")),
-    path("penjual/", include("partner.seller.urls")),
+    path("staf/", include("backoffice.urls")),
+    *backoffice_legacy_urls,
+    path("penjual/", include("seller.urls")),
     path("", include("payments.urls")),
     path("toko/<slug:slug>/", ShopView.as_view(), name="shop-detail"),
     path("", include(apps.get_app_config("oscar").urls[0])),
