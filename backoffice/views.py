@@ -9,7 +9,6 @@ review), ``FoodCompliance.decide`` (certificates), ``payments`` (money).
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -177,9 +176,6 @@ class SynonymsView(StaffRequiredMixin, FormView):
         return {"groups": "\n".join(g.words for g in SynonymGroup.objects.all())}
 
     def form_valid(self, form):
-        with transaction.atomic():
-            SynonymGroup.objects.all().delete()
-            SynonymGroup.objects.bulk_create([SynonymGroup(words=w) for w in form.cleaned_data["groups"]])
-        synonyms.invalidate()
+        synonyms.replace_groups(form.cleaned_data["groups"])
         messages.success(self.request, _("Saved %(n)s synonym groups; searches use them now.") % {"n": len(form.cleaned_data["groups"])})
         return redirect("backoffice:synonyms")
