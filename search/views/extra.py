@@ -1,8 +1,7 @@
 """Search's small views: suggestions as you type and "Dekat saya" (staff edit synonyms in the back office)."""
 
 from django.contrib import messages
-from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.core.validators import slug_re
@@ -42,4 +41,5 @@ class NearView(View):
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
             target = "/"
-        return redirect(target)
+        # A plain redirect: shortcuts.redirect() would try ``next`` as a URL name and fail on one it is not.
+        return HttpResponseRedirect(target)

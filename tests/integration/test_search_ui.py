@@ -244,3 +244,9 @@ def test_home_page_new_products_come_from_the_search_engine(client, shop, monkey
     response = client.get("/")
     assert [q.sort for q in asked] == ["newest"] and asked[0].limit == 8 and not asked[0].with_facets
     assert [p.title for p in response.context["new_products"]][0] == "Sepatu Kulit Rendang Brown"
+
+
+def test_near_me_with_a_next_that_is_no_path_does_not_break(client, shop):
+    # Found by the form fuzz: a relative ``next`` that is not a URL name used to be a 500.
+    response = client.post("/search/dekat-saya/", {"kecamatan": "", "next": "💩🛍️👠"})
+    assert response.status_code == 302
