@@ -7,3 +7,9 @@ class CmsConfig(AppConfig):
 
     name = "cms"
     verbose_name = _("Pages")
+
+    def ready(self):
+        from cms.search_groups import matching_stories
+        from search import groups
+
+        groups.register("matching_stories", matching_stories)

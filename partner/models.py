@@ -129,5 +129,12 @@ class FoodCompliance(models.Model):
     def halal_verified(self):
         return self.is_verified and self.halal_expiry is not None and self.halal_expiry >= timezone.localdate()
 
+    def decide(self, user, approve, reason=""):
+        """Staff verified the numbers (``approve``) or refused them with ``reason``."""
+        self.verified_at = timezone.now() if approve else None
+        self.verified_by = user if approve else None
+        self.rejection_reason = "" if approve else reason
+        self.save()
+
 
 from oscar.apps.partner.models import *  # noqa: E402,F401,F403

@@ -12,18 +12,13 @@ from django.conf import settings
 from oscar.apps.partner import prices
 from oscar.apps.partner.strategy import NoTax, StockRequired, Structured, UseFirstStockRecord
 from oscar.apps.partner.strategy import FixedRateTax as OscarFixedRateTax
-from oscar.core.loading import get_model
 
-Partner = get_model("partner", "Partner")
+from partner.ownership import sale_record
 
 
 class ActiveMemberStockRecord(UseFirstStockRecord):
     def select_stockrecord(self, product):
-        # Iterate .all() so prefetched stock records and partners cost no query.
-        for stockrecord in product.stockrecords.all():
-            if stockrecord.partner.status == Partner.Status.ACTIVE:
-                return stockrecord
-        return None
+        return sale_record(product)
 
 
 class CheapestVariantPrice:

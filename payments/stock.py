@@ -53,3 +53,23 @@ def release(wanted):
     for stockrecord_id, (quantity, _title) in sorted(wanted.items()):
         StockRecord.objects.filter(pk=stockrecord_id).update(num_allocated=Coalesce(F("num_allocated"), 0) - quantity)
     indexing.stock_changed(wanted)
+
+
+def consume_shipped(line):
+    """An order line's parcel left: its units (less any refunded) leave stock and allocation.
+
+    Only for a paid (or partly refunded) order's line with a stock record; returns
+    whether the stock was consumed, so the caller records it and never does it twice.
+    """
+    from payments.refunds import refundable_quantity  # refunds releases through this module
+    from payments.services import PAID, PARTLY_REFUNDED
+
+    if not line.stockrecord_id or line.order.status not in (PAID, PARTLY_REFUNDED):
+        return False
+    units = refundable_quantity(line)
+    if units:
+        StockRecord.objects.filter(pk=line.stockrecord_id).update(
+            num_in_stock=F("num_in_stock") - units, num_allocated=F("num_allocated") - units
+        )
+        indexing.stock_changed([line.stockrecord_id])
+    return True

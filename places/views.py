@@ -1,26 +1,7 @@
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.views.generic import ListView
-from oscar.core.loading import get_model
 
-from .models import Kecamatan, Mart, OpeningHours
-
-Partner = get_model("partner", "Partner")
-
-
-class KecamatanListView(ListView):
-    """All 44 kecamatan grouped by kota, with how many active makers each has."""
-
-    template_name = "places/kecamatan_list.html"
-
-    def get_queryset(self):
-        return Kecamatan.objects.annotate(
-            maker_count=Count("businesses", filter=Q(businesses__status=Partner.Status.ACTIVE))
-        )
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["groups"] = self.object_list.by_kota()
-        return ctx
+from .models import Mart, OpeningHours
 
 
 class MartListView(ListView):

@@ -13,13 +13,11 @@ class SearchConfig(apps.SearchConfig):
 
         self.suggest_view = extra.SuggestView
         self.near_view = extra.NearView
-        self.synonyms_view = extra.SynonymsView
 
     def get_urls(self):
         urls = super().get_urls()
         urls += self.post_process_urls([
             path("saran/", self.suggest_view.as_view(), name="suggest"),
             path("dekat-saya/", self.near_view.as_view(), name="near"),
-            path("staf/sinonim/", self.synonyms_view.as_view(), name="synonyms"),
         ])
         return urls

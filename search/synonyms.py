@@ -49,6 +49,18 @@ def invalidate():
     cache.delete(CACHE_KEY)
 
 
+def replace_groups(lines):
+    """Staff's new list of groups (each "word, word, …") replaces the old one; the next search uses it."""
+    from django.db import transaction
+
+    from search.models import SynonymGroup
+
+    with transaction.atomic():
+        SynonymGroup.objects.all().delete()
+        SynonymGroup.objects.bulk_create([SynonymGroup(words=w) for w in lines])
+    invalidate()
+
+
 def expand(tokens):
     """Group ``tokens`` into terms with their alternatives (longest synonym phrase first)."""
     mapping = synonym_map()

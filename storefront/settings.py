@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "places.apps.PlacesConfig",
     "cms.apps.CmsConfig",
     "payments.apps.PaymentsConfig",
+    "seller.apps.SellerConfig",
+    "backoffice.apps.BackofficeConfig",
     "auditlog",
     "axes",
     "csp",

@@ -5,15 +5,24 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from oscar.core.loading import get_class
+from oscar.core.loading import get_classes
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from backoffice.urls import legacy_urlpatterns as backoffice_legacy_urls
+from places import urls as place_urls
 from storefront import views as storefront_views
 from storefront.sitemaps import SITEMAPS
 
-ShopView = get_class("search.views", "ShopView")
+ShopView, KecamatanView, KecamatanListView = get_classes("search.views", ["ShopView", "KecamatanView", "KecamatanListView"])
+
+# The "places" namespace: Marts are places' own pages; the kecamatan pages list what is made there (search).
+places_urls = ([
+    path("kecamatan/", KecamatanListView.as_view(), name="kecamatan-list"),
+    path("kecamatan/<slug:slug>/", KecamatanView.as_view(), name="kecamatan"),
+    *place_urls.urlpatterns,
+], "places")
 
 urlpatterns = [
     # Staff-only: no public admin login form (see storefront.views.admin_login).
@@ -25,8 +34,10 @@ urlpatterns = [
     path("sitemap.xml", sitemaps_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path("sitemap-<section>.xml", sitemaps_views.sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("", include("places.urls")),
-    path("penjual/", include("partner.seller.urls")),
+    path("", include(places_urls)),
+    path("staf/", include("backoffice.urls")),
+    *backoffice_legacy_urls,
+    path("penjual/", include("seller.urls")),
     path("", include("payments.urls")),
     path("toko/<slug:slug>/", ShopView.as_view(), name="shop-detail"),
     path("", include(apps.get_app_config("oscar").urls[0])),

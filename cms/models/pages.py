@@ -62,8 +62,8 @@ class HomePage(Page):
 
         from cms.models.stories import FounderStoryPage, in_active_language
         from cms.templatetags.story_tags import available_products
-        from places.impact import impact_by_kecamatan
-        from places.maps import dot_map
+        from cms.impact import impact_by_kecamatan
+        from cms.maps import dot_map
         from places.models import Kecamatan, Mart
         from search.views.listing import newest_products
 

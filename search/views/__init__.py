@@ -7,9 +7,10 @@ here through ``get_class``; the search app loads ``FacetedSearchView``.
 from .listing import (
     CatalogueView,
     FacetedSearchView,
+    KecamatanListView,
     KecamatanView,
     ProductCategoryView,
     ShopView,
 )
 
-__all__ = ["CatalogueView", "FacetedSearchView", "KecamatanView", "ProductCategoryView", "ShopView"]
+__all__ = ["CatalogueView", "FacetedSearchView", "KecamatanListView", "KecamatanView", "ProductCategoryView", "ShopView"]

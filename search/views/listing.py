@@ -11,6 +11,7 @@ from django.views.generic import ListView
 from oscar.apps.search.signals import user_search
 from oscar.core.loading import get_class, get_model
 
+from search import groups
 from search.backends import SearchQuery, Sort, get_backend
 from search.backends.database import for_display
 from search.facets import Facets
@@ -161,14 +162,13 @@ class FacetedSearchView(ProductListView):
         query = self.form.cleaned_query()
         ctx["query"] = query
         words = query_words(query)
+        found = {}
         if words:
-            ctx["matching_businesses"] = matching_businesses(words)
-            ctx["matching_stories"] = matching_stories(words)
-            if self.results.corrected and not (ctx["matching_businesses"] or ctx["matching_stories"]):
-                corrected = query_words(self.results.corrected)
-                ctx["matching_businesses"] = matching_businesses(corrected)
-                ctx["matching_stories"] = matching_stories(corrected)
-        nothing_found = not (self.results.total or ctx.get("matching_businesses") or ctx.get("matching_stories"))
+            found = groups.find(words)
+            if self.results.corrected and not any(found.values()):
+                found = groups.find(query_words(self.results.corrected))
+        ctx.update(found)
+        nothing_found = not (self.results.total or any(found.values()))
         ctx["nothing_found"] = nothing_found
         if nothing_found and not self.facets.active:
             ctx["popular_categories"] = popular_categories()
@@ -192,28 +192,7 @@ def matching_businesses(words, limit=6):
     )
 
 
-def matching_stories(words, limit=3):
-    """Live founder stories whose title, introduction or founder contains every word, in the shopper's language."""
-    from wagtail.models import Locale
-
-    from cms.models.stories import FounderStoryPage, in_active_language
-
-    condition = Q()
-    for word in words:
-        condition &= Q(title__icontains=word) | Q(intro__icontains=word) | Q(founder_name__icontains=word)
-    found = (
-        FounderStoryPage.objects.live().public()
-        .filter(locale__in={Locale.get_active().pk, Locale.get_default().pk})
-        .filter(condition)
-        .select_related("business__kecamatan")
-        .order_by("-first_published_at", "-pk")[: limit * 2]
-    )
-    stories, seen = [], set()
-    for story in in_active_language(found):
-        if story.translation_key not in seen:
-            seen.add(story.translation_key)
-            stories.append(story)
-    return stories[:limit]
+groups.register("matching_businesses", matching_businesses)
 
 
 def popular_categories(limit=8):
@@ -244,6 +223,22 @@ class ProductCategoryView(ProductListView):
         ctx = super().get_context_data(**kwargs)
         ctx["category"] = self.category
         ctx["summary"] = self.category.name
+        return ctx
+
+
+class KecamatanListView(ListView):
+    """All 44 kecamatan grouped by kota, with how many active makers each has."""
+
+    template_name = "places/kecamatan_list.html"
+
+    def get_queryset(self):
+        return Kecamatan.objects.annotate(
+            maker_count=Count("businesses", filter=Q(businesses__status=Partner.Status.ACTIVE))
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["groups"] = self.object_list.by_kota()
         return ctx
 
 

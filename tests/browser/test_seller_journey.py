@@ -79,7 +79,7 @@ def test_apply_approve_list_a_shoe_and_shoppers_see_it(people, live_server, brow
 
     # 2. Staff approve it.
     log_in(staff, base, "petugas@okoce.test", "rahasia-staf-1")
-    staff.goto(base + "/penjual/staf/anggota/")
+    staff.goto(base + "/staf/anggota/")
     staff.get_by_role("link", name="Sepatu Tini").click()
     shot(staff, "staff-review")
     staff.select_option("#id_action", "approve")
@@ -108,7 +108,7 @@ def test_apply_approve_list_a_shoe_and_shoppers_see_it(people, live_server, brow
     shot(seller, "product-saved")
 
     # 4. Staff approve the listing.
-    staff.goto(base + "/penjual/staf/moderasi/")
+    staff.goto(base + "/staf/moderasi/")
     shot(staff, "moderation")
     staff.locator("section.seller-line", has_text="Sepatu Kanvas Tini").get_by_role("button", name="Setujui").click()
     assert "disetujui" in staff.content()

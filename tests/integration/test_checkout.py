@@ -279,7 +279,7 @@ def test_mart_staff_mark_a_pickup_paid_and_the_business_is_owed(client, shop, te
     order = Order.objects.get()
     staff = make_user("kasir@okoce.test", is_staff=True)
     client.force_login(staff)
-    client.post(f"/penjual/staf/pesanan/{order.number}/", {"action": "mart-paid"})
+    client.post(f"/staf/pesanan/{order.number}/", {"action": "mart-paid"})
     order.refresh_from_db()
     assert order.status == "Paid"
     assert LedgerEntry.balance(shop["cilincing"]) == Decimal("60000") - Decimal("3000")  # no shipping on pickup
@@ -296,7 +296,7 @@ def test_refund_one_line_through_stripe_reverses_the_transfer(client, shop, stri
     shoe_line = order.lines.get(partner=shop["kemang"])
     staff = make_user("keuangan@okoce.test", is_staff=True)
     client.force_login(staff)
-    response = client.post(f"/penjual/staf/pesanan/{order.number}/", {"action": "refund", f"refund-{shoe_line.pk}": "1"}, follow=True)
+    response = client.post(f"/staf/pesanan/{order.number}/", {"action": "refund", f"refund-{shoe_line.pk}": "1"}, follow=True)
     assert "Rp 250.000" in response.content.decode().replace("\xa0", " ")
     order.refresh_from_db()
     assert order.status == "Partly refunded"
@@ -308,7 +308,7 @@ def test_refund_one_line_through_stripe_reverses_the_transfer(client, shop, stri
     assert reversal.amount == Decimal("237500")
     assert LedgerEntry.balance(shop["kemang"]) == 0
     # Refunding more than was bought is refused.
-    client.post(f"/penjual/staf/pesanan/{order.number}/", {"action": "refund", f"refund-{shoe_line.pk}": "1"})
+    client.post(f"/staf/pesanan/{order.number}/", {"action": "refund", f"refund-{shoe_line.pk}": "1"})
     assert order.refunds.count() == 1
     assert StockRecord.objects.get(product=shop["shoe"]).num_allocated == 0  # not shipped: back on sale
 
@@ -327,9 +327,9 @@ def test_monthly_statement_csv_and_settlement(client, shop, test_payments, djang
     assert "Sepatu" not in csv_text
     staff = make_user("keuangan@okoce.test", is_staff=True)
     client.force_login(staff)
-    client.post(f"/penjual/staf/saldo/{shop['cilincing'].pk}/{month}/", {"reference": "BCA 20261130-01"})
+    client.post(f"/staf/saldo/{shop['cilincing'].pk}/{month}/", {"reference": "BCA 20261130-01"})
     assert LedgerEntry.balance(shop["cilincing"]) == 0
-    page = client.get(f"/penjual/staf/saldo/{shop['cilincing'].pk}/{month}/").content.decode()
+    page = client.get(f"/staf/saldo/{shop['cilincing'].pk}/{month}/").content.decode()
     assert "BCA 20261130-01" in page
 
 
@@ -380,10 +380,10 @@ def test_unpaid_or_cancelled_orders_cannot_be_refunded_or_marked_paid(client, sh
     order = Order.objects.get()
     line = order.lines.get()
     client.force_login(make_user("keuangan@okoce.test", is_staff=True))
-    client.post(f"/penjual/staf/pesanan/{order.number}/", {"action": "refund", f"refund-{line.pk}": "1"})
+    client.post(f"/staf/pesanan/{order.number}/", {"action": "refund", f"refund-{line.pk}": "1"})
     assert not order.refunds.exists() and not LedgerEntry.objects.exists()
     expire_holds(timezone.now() + timedelta(hours=49))
-    client.post(f"/penjual/staf/pesanan/{order.number}/", {"action": "mart-paid"})
+    client.post(f"/staf/pesanan/{order.number}/", {"action": "mart-paid"})
     order.refresh_from_db()
     assert order.status == "Cancelled" and not LedgerEntry.objects.exists()
     assert stock_of(shop["snack"]) == (10, 0)
@@ -396,8 +396,8 @@ def test_settling_months_out_of_order_never_pays_twice(client, shop):
     LedgerEntry.objects.create(partner=shop["cilincing"], kind="sale", amount=Decimal("100000"), date_created=february)
     LedgerEntry.objects.create(partner=shop["cilincing"], kind="sale", amount=Decimal("50000"), date_created=march)
     client.force_login(staff)
-    client.post(f"/penjual/staf/saldo/{shop['cilincing'].pk}/2026-03/", {"reference": "BCA-MAR"})
-    client.post(f"/penjual/staf/saldo/{shop['cilincing'].pk}/2026-02/", {"reference": "BCA-FEB"})
+    client.post(f"/staf/saldo/{shop['cilincing'].pk}/2026-03/", {"reference": "BCA-MAR"})
+    client.post(f"/staf/saldo/{shop['cilincing'].pk}/2026-02/", {"reference": "BCA-FEB"})
     assert LedgerEntry.balance(shop["cilincing"]) == 0
     assert list(LedgerEntry.objects.filter(kind="payout").values_list("amount", flat=True)) == [Decimal("-150000")]
-    assert client.get("/penjual/staf/saldo/?bulan=9999-12").status_code == 404
+    assert client.get("/staf/saldo/?bulan=9999-12").status_code == 404

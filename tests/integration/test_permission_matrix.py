@@ -1,6 +1,6 @@
-"""Who may do what in the seller centre, the staff pages and Oscar's dashboard.
+"""Who may do what in the seller centre, the back office and Oscar's dashboard.
 
-Every seller-centre URL is walked with GET and POST as anonymous, a shopper,
+Every seller-centre and back-office URL is walked with GET and POST as anonymous, a shopper,
 seller A (who owns the objects in the URLs), seller B, a suspended seller, a
 Wagtail editor and programme staff; the set of roles that get through must be
 exactly the one written here. POSTs carry the forms' real field names but
@@ -17,7 +17,8 @@ from django.urls import get_resolver
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from partner.seller import urls as seller_urls
+from backoffice import urls as backoffice_urls
+from seller import urls as seller_urls
 from tests.factories import PartnerFactory, ProductFactory, make_user, place_order
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,7 @@ def world():
 
 
 # url name -> (path template, roles allowed to GET, roles allowed to POST, POST data template)
+# The seller centre (seller:, /penjual/).
 MATRIX = {
     "home": ("/penjual/", LOGGED_IN, NOBODY, {}),
     "apply": ("/penjual/daftar/", LOGGED_IN, LOGGED_IN, {"name": ""}),
@@ -81,17 +83,23 @@ MATRIX = {
     "team-remove": ("/penjual/tim/{colleague}/hapus/", NOBODY, A, {}),
     # Anyone signed in may read an invitation; only the invited address may accept it.
     "invitation": ("/penjual/undangan/{token}/", LOGGED_IN, NOBODY, {}),
-    "staff-members": ("/penjual/staf/anggota/", STAFF, NOBODY, {}),
-    "staff-member": ("/penjual/staf/anggota/{partner}/", STAFF, STAFF, {"action": "suspend", "reason": "x"}),
-    "staff-moderation": ("/penjual/staf/moderasi/", STAFF, NOBODY, {}),
-    "staff-moderation-decide": ("/penjual/staf/moderasi/{product}/", NOBODY, STAFF, {"action": "approve"}),
-    "staff-compliance": ("/penjual/staf/sertifikat/", STAFF, NOBODY, {}),
-    "staff-compliance-decide": ("/penjual/staf/sertifikat/{compliance}/", NOBODY, STAFF, {"action": "approve"}),
-    "staff-changes": ("/penjual/staf/riwayat/", STAFF, NOBODY, {}),
-    "staff-balances": ("/penjual/staf/saldo/", STAFF, NOBODY, {}),
-    "staff-statement": ("/penjual/staf/saldo/{partner}/2026-11/", STAFF, STAFF, {"reference": "BCA-1"}),
-    "staff-orders": ("/penjual/staf/pesanan/", STAFF, NOBODY, {}),
-    "staff-order": ("/penjual/staf/pesanan/{order}/", STAFF, STAFF, {"action": "refund", "refund-{line}": "1"}),
+}
+
+# The programme back office (backoffice:, /staf/).
+BACKOFFICE_MATRIX = {
+    "home": ("/staf/", STAFF, NOBODY, {}),
+    "members": ("/staf/anggota/", STAFF, NOBODY, {}),
+    "member": ("/staf/anggota/{partner}/", STAFF, STAFF, {"action": "suspend", "reason": "x"}),
+    "moderation": ("/staf/moderasi/", STAFF, NOBODY, {}),
+    "moderation-decide": ("/staf/moderasi/{product}/", NOBODY, STAFF, {"action": "approve"}),
+    "compliance": ("/staf/sertifikat/", STAFF, NOBODY, {}),
+    "compliance-decide": ("/staf/sertifikat/{compliance}/", NOBODY, STAFF, {"action": "approve"}),
+    "changes": ("/staf/riwayat/", STAFF, NOBODY, {}),
+    "balances": ("/staf/saldo/", STAFF, NOBODY, {}),
+    "statement": ("/staf/saldo/{partner}/2026-11/", STAFF, STAFF, {"reference": "BCA-1"}),
+    "orders": ("/staf/pesanan/", STAFF, NOBODY, {}),
+    "order": ("/staf/pesanan/{order}/", STAFF, STAFF, {"action": "refund", "refund-{line}": "1"}),
+    "synonyms": ("/staf/sinonim/", STAFF, STAFF, {"groups": "kerudung, hijab"}),
 }
 
 # Oscar's dashboard is for programme staff only: sellers work in the seller centre.
@@ -129,14 +137,28 @@ def test_every_seller_centre_url_is_in_the_matrix():
     assert names == set(MATRIX)
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_seller_centre_permissions(client, world, name):
+def test_every_back_office_url_is_in_the_matrix():
+    names = {pattern.name for pattern in backoffice_urls.urlpatterns}
+    assert names == set(BACKOFFICE_MATRIX)
+
+
+def check_row(client, world, row):
     users, ids = world
-    template, get_roles, post_roles, data = MATRIX[name]
+    template, get_roles, post_roles, data = row
     path = template.format(**ids)
     data = {k.format(**ids): v.format(**ids) for k, v in data.items()}
     assert allowed(client, users, "get", path, {}) == get_roles, f"GET {path}"
     assert allowed(client, users, "post", path, data) == post_roles, f"POST {path}"
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_seller_centre_permissions(client, world, name):
+    check_row(client, world, MATRIX[name])
+
+
+@pytest.mark.parametrize("name", sorted(BACKOFFICE_MATRIX))
+def test_back_office_permissions(client, world, name):
+    check_row(client, world, BACKOFFICE_MATRIX[name])
 
 
 def test_oscar_dashboard_is_for_staff_only(client, world):
@@ -155,11 +177,8 @@ def test_seller_b_learns_nothing_of_seller_a_from_status_codes(client, world):
         assert client.get(real).status_code == client.get(missing).status_code == 404
 
 
-# Search's own pages: the synonym list is for programme staff; suggestions and
-# "Dekat saya" are public (anyone may ask for them, no login).
-SEARCH_STAFF = {
-    "search:synonyms": ("/search/staf/sinonim/", STAFF, STAFF, {"groups": "kerudung, hijab"}),
-}
+# Search's own pages: suggestions and "Dekat saya" are public (anyone may ask for them, no login);
+# staff edit the synonym list in the back office (above).
 SEARCH_PUBLIC = {
     "search:suggest": ("get", "/search/saran/?q=pr", {}),
     "search:near": ("post", "/search/dekat-saya/", {"kecamatan": "tebet", "next": "/"}),
@@ -169,15 +188,7 @@ SEARCH_PUBLIC = {
 def test_every_search_url_is_in_the_matrix():
     _prefix, search_urls = get_resolver().namespace_dict["search"]
     names = {f"search:{pattern.name}" for pattern in search_urls.url_patterns if pattern.name}
-    assert names == {"search:search"} | set(SEARCH_STAFF) | set(SEARCH_PUBLIC)
-
-
-@pytest.mark.parametrize("name", sorted(SEARCH_STAFF))
-def test_search_staff_pages(client, world, name):
-    users, _ = world
-    path, get_roles, post_roles, data = SEARCH_STAFF[name]
-    assert allowed(client, users, "get", path, {}) == get_roles, f"GET {path}"
-    assert allowed(client, users, "post", path, data) == post_roles, f"POST {path}"
+    assert names == {"search:search"} | set(SEARCH_PUBLIC)
 
 
 @pytest.mark.parametrize("name", sorted(SEARCH_PUBLIC))
@@ -185,3 +196,15 @@ def test_search_public_urls_need_no_login(client, name):
     method, path, data = SEARCH_PUBLIC[name]
     response = getattr(client, method)(path, data) if method == "post" else client.get(path)
     assert response.status_code in (200, 302) and "login" not in response.get("Location", "")
+
+
+def test_old_staff_addresses_redirect_permanently_to_the_back_office(client, world):
+    users, ids = world
+    client.force_login(users["staff"])
+    for old, new in [("/penjual/staf/anggota/?status=active", "/staf/anggota/?status=active"),
+                     (f"/penjual/staf/pesanan/{ids['order']}/", f"/staf/pesanan/{ids['order']}/"),
+                     ("/penjual/staf/", "/staf/"),
+                     ("/search/staf/sinonim/", "/staf/sinonim/")]:
+        response = client.get(old)
+        assert response.status_code == 301 and response["Location"] == new, old
+        assert client.get(new).status_code == 200, new

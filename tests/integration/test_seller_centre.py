@@ -103,11 +103,11 @@ def test_apply_then_staff_approve_and_the_member_is_emailed(client, staff):
     assert client.get("/penjual/produk/").status_code == 403
 
     client.force_login(staff)
-    page = client.get("/penjual/staf/anggota/?status=applied").content.decode()
+    page = client.get("/staf/anggota/?status=applied").content.decode()
     assert "Anyaman Budi" in page
-    response = client.post(f"/penjual/staf/anggota/{partner.pk}/", {"action": "reject", "reason": ""})
+    response = client.post(f"/staf/anggota/{partner.pk}/", {"action": "reject", "reason": ""})
     assert "alasan" in response.content.decode().lower()  # a reason is required, in Indonesian
-    client.post(f"/penjual/staf/anggota/{partner.pk}/", {"action": "approve"})
+    client.post(f"/staf/anggota/{partner.pk}/", {"action": "approve"})
     partner.refresh_from_db()
     assert partner.status == "active"
     assert mail.outbox[-1].to == [applicant.email] and "disetujui" in mail.outbox[-1].subject
@@ -121,7 +121,7 @@ def test_rejected_application_is_emailed_with_the_reason_and_may_apply_again(cli
     partner = PartnerFactory(name="Kue Citra", status="applied")
     partner.users.add(applicant)
     client.force_login(staff)
-    client.post(f"/penjual/staf/anggota/{partner.pk}/", {"action": "reject", "reason": "Nomor anggota tidak ditemukan."})
+    client.post(f"/staf/anggota/{partner.pk}/", {"action": "reject", "reason": "Nomor anggota tidak ditemukan."})
     assert not Partner.objects.filter(pk=partner.pk).exists()
     assert "Nomor anggota tidak ditemukan." in mail.outbox[-1].body
     client.force_login(applicant)
@@ -143,8 +143,8 @@ def test_seller_creates_a_product_with_two_variants_and_photos_and_staff_approve
     assert "Menunggu tinjauan" in client.get("/penjual/produk/").content.decode()
 
     client.force_login(staff)
-    assert "Sepatu Kanvas Ani" in client.get("/penjual/staf/moderasi/").content.decode()
-    client.post(f"/penjual/staf/moderasi/{product.pk}/", {"action": "approve"})
+    assert "Sepatu Kanvas Ani" in client.get("/staf/moderasi/").content.decode()
+    client.post(f"/staf/moderasi/{product.pk}/", {"action": "approve"})
     product.refresh_from_db()
     assert product.is_public and product.moderation == "approved"
     assert "disetujui" in mail.outbox[-1].subject
@@ -229,7 +229,7 @@ def test_food_numbers_are_validated_and_only_verified_halal_shows_a_badge(client
     client.logout()
     assert "Halal terverifikasi" not in client.get(product.get_absolute_url()).content.decode()
     client.force_login(staff)
-    client.post(f"/penjual/staf/sertifikat/{record.pk}/", {"action": "approve"})
+    client.post(f"/staf/sertifikat/{record.pk}/", {"action": "approve"})
     client.logout()
     assert "Halal terverifikasi" in client.get(product.get_absolute_url()).content.decode()
     listing = client.get(reverse("catalogue:index") + "?halal=1")
@@ -346,7 +346,7 @@ def test_every_listing_change_is_recorded_and_shown_to_staff(client, seller, sta
                         "variant-0-price": "199000", "new_photos": []})
     client.post(f"/penjual/produk/{product.pk}/", data)
     client.force_login(staff)
-    page = client.get("/penjual/staf/riwayat/").content.decode()
+    page = client.get("/staf/riwayat/").content.decode()
     assert seller.email in page and "199000" in page and "185000" in page
 
 
@@ -356,7 +356,7 @@ def test_suspended_business_leaves_the_shop_and_cannot_edit(client, seller, staf
     product = ProductFactory(title="Sepatu Ani Hitam", stock__partner=seller.partners.get())
     assert client.get(product.get_absolute_url()).status_code == 200
     client.force_login(staff)
-    client.post(f"/penjual/staf/anggota/{seller.partners.get().pk}/", {"action": "suspend", "reason": "Laporan pembeli."})
+    client.post(f"/staf/anggota/{seller.partners.get().pk}/", {"action": "suspend", "reason": "Laporan pembeli."})
     client.logout()
     assert "Sepatu Ani Hitam" not in client.get(reverse("catalogue:index")).content.decode()
     client.force_login(seller)

@@ -215,7 +215,7 @@ def test_a_wrong_amount_or_currency_places_no_order_and_goes_to_staff(client, st
     assert status == 1 and f"{attempt.order_number}: paid {amount or 200000} {currency.upper()}, expected 200000 IDR" in output
     staff = Client()
     staff.force_login(make_user("staf@okoce.test", is_staff=True))
-    assert attempt.order_number in page_text(staff.get("/penjual/staf/pesanan/"))
+    assert attempt.order_number in page_text(staff.get("/staf/pesanan/"))
 
 
 # --- malformed signed webhooks -----------------------------------------------------------------------

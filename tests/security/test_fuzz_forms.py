@@ -97,7 +97,7 @@ def fill(route, ids):
 
 
 def role_for(path):
-    if path.startswith("/penjual/staf/"):
+    if path.startswith("/staf/"):
         return "staff"
     if path.startswith("/penjual/") and not path.startswith(("/penjual/daftar/", "/penjual/undangan/")):
         return "seller"
@@ -133,9 +133,9 @@ def world():
     targets = []  # (role, method, path, field names)
     paths = {fill(route, ids) for route in url_paths()} | {"/", "/cerita/"}
     # The staff statement takes a partner pk, not a product pk.
-    paths = {p.replace(f"/penjual/staf/saldo/{product.pk}/", f"/penjual/staf/saldo/{partner.pk}/") for p in paths}
-    paths.add(f"/penjual/staf/anggota/{partner.pk}/")
-    paths.add(f"/penjual/staf/sertifikat/{compliance.pk}/")
+    paths = {p.replace(f"/staf/saldo/{product.pk}/", f"/staf/saldo/{partner.pk}/") for p in paths}
+    paths.add(f"/staf/anggota/{partner.pk}/")
+    paths.add(f"/staf/sertifikat/{compliance.pk}/")
     for path in sorted(paths - SKIP_PATHS):
         role = role_for(path)
         with transaction.atomic():

@@ -26,7 +26,7 @@ NUL_QUERIES = [
 ]
 NUL_PATHS = [
     "/checkout/bayar/{nul}/", "/checkout/terima-kasih/{nul}/", "/accounts/orders/{nul}/",
-    "/penjual/pesanan/{nul}/", "/penjual/undangan/{nul}/", "/penjual/staf/pesanan/{nul}/",
+    "/penjual/pesanan/{nul}/", "/penjual/undangan/{nul}/", "/staf/pesanan/{nul}/",
     "/toko/a{nul}b/", "/kecamatan/a{nul}/",
 ]
 
@@ -59,9 +59,9 @@ def test_nul_in_a_path_segment_is_a_400(staff_client, template):
 
 def test_nul_in_staff_search_and_settlement_reference_is_a_400(staff_client):
     partner = PartnerFactory(name="Usaha Ref")
-    assert staff_client.get("/penjual/staf/pesanan/", {"q": f"1{NUL}"}).status_code == 400
-    assert staff_client.get("/penjual/staf/anggota/", {"q": f"a{NUL}"}).status_code == 400
-    response = staff_client.post(f"/penjual/staf/saldo/{partner.pk}/2026-11/", {"reference": f"BCA{NUL}1"})
+    assert staff_client.get("/staf/pesanan/", {"q": f"1{NUL}"}).status_code == 400
+    assert staff_client.get("/staf/anggota/", {"q": f"a{NUL}"}).status_code == 400
+    response = staff_client.post(f"/staf/saldo/{partner.pk}/2026-11/", {"reference": f"BCA{NUL}1"})
     assert response.status_code == 400
 
 

@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from partner.seller import emails
-from partner.seller.listings import seller_of
+from partner import emails
+from partner.ownership import seller_of
 
 FoodCompliance = get_model("partner", "FoodCompliance")
 

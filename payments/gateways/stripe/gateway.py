@@ -5,11 +5,15 @@ Separate charges and transfers: the shopper pays the platform once per order
 with ``source_transaction`` = the charge, reversed when its share is refunded.
 """
 
+import functools
+
+import stripe
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from payments.gateways.base import (
     Gateway,
+    GatewayUnavailable,
     PaymentStatus,
     PayoutResult,
     RefundResult,
@@ -17,6 +21,19 @@ from payments.gateways.base import (
 )
 from payments.gateways.stripe import webhook
 from payments.gateways.stripe.client import from_stripe_amount, stripe_client, to_stripe_amount
+
+
+def _provider_errors(method):
+    """Stripe's own errors leave this module as the interface's GatewayUnavailable."""
+
+    @functools.wraps(method)
+    def call(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except stripe.StripeError as error:
+            raise GatewayUnavailable(str(error) or error.__class__.__name__) from error
+
+    return call
 
 
 def _status(intent):
@@ -63,16 +80,19 @@ class StripeGateway(Gateway):
     def page_context(self, attempt):
         return {"publishable_key": settings.STRIPE_PUBLISHABLE_KEY}
 
+    @_provider_errors
     def confirm(self, attempt):
         if not attempt.reference:
             return None
         return _status(stripe_client().v1.payment_intents.retrieve(attempt.reference))
 
+    @_provider_errors
     def cancel(self, attempt):
         if not attempt.reference:
             return None
         return _status(stripe_client().v1.payment_intents.cancel(attempt.reference))
 
+    @_provider_errors
     def refund(self, attempt, amount, currency, key):
         if not attempt.reference:
             return None
@@ -83,6 +103,7 @@ class StripeGateway(Gateway):
     def payout_destination(self, partner):
         return partner.stripe_account_id or ""
 
+    @_provider_errors
     def pay_out(self, attempt, amount, currency, destination, key, source=""):
         params = {
             "amount": to_stripe_amount(amount, currency),
@@ -94,6 +115,7 @@ class StripeGateway(Gateway):
             params["source_transaction"] = source
         return PayoutResult(reference=stripe_client().v1.transfers.create(params, {"idempotency_key": key}).id)
 
+    @_provider_errors
     def reverse_payout(self, reference, amount, currency, key):
         params = {"amount": to_stripe_amount(amount, currency)}
         return PayoutResult(reference=stripe_client().v1.transfers.reversals.create(reference, params, {"idempotency_key": key}).id)
@@ -102,6 +124,7 @@ class StripeGateway(Gateway):
         webhook.verify(request.body, request.headers.get("Stripe-Signature", ""), settings.STRIPE_WEBHOOK_SECRET)
         return webhook.to_event(request.body)
 
+    @_provider_errors
     def list_payments(self, since):
         if not settings.STRIPE_SECRET_KEY:
             return None

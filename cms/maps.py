@@ -8,8 +8,9 @@ import math
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from oscar.core.loading import get_model
 
-from .models import Kecamatan
+from places.models import Kecamatan
 
 ISLANDS = "Kepulauan Seribu"
 
@@ -24,7 +25,7 @@ class Dot:
 
 def dot_map(width=320, height=300, margin=14):
     """Dots for the mainland kecamatan, scaled into a ``width`` × ``height`` box."""
-    from partner.models import Partner
+    Partner = get_model("partner", "Partner")
 
     places = list(
         Kecamatan.objects.exclude(kota=ISLANDS).annotate(

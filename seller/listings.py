@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.core.thumbnails import get_thumbnailer
+
+from catalogue import moderation
 
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -24,12 +25,6 @@ def owned_products(partner):
     return Product.objects.filter(parent=None).filter(
         pk__in=own.values("product__parent_id").union(own.values("product_id"))
     )
-
-
-def seller_of(product):
-    """The member business holding the stock of ``product`` or of its variants."""
-    record = StockRecord.objects.filter(Q(product=product) | Q(product__parent=product)).select_related("partner").first()
-    return record.partner if record else None
 
 
 class HeldStock(Exception):
@@ -54,8 +49,9 @@ def _compliance_numbers(product):
 def save_listing(partner, form, variants=None, photos=None):
     """Save the forms' product for ``partner`` and return it.
 
-    With moderation on, a new (or rejected) listing waits for staff; a change
-    to an approved listing stays in the shop and is queued for review.
+    Its moderation state follows ``catalogue.moderation.seller_saved``: with
+    moderation on, a new (or rejected) listing waits for staff; a change to an
+    approved listing stays in the shop and is queued for review.
     """
     product = form.instance
     is_new = product.pk is None
@@ -69,15 +65,9 @@ def save_listing(partner, form, variants=None, photos=None):
     product = form.save(commit=False)
     product.product_class = form.product_class
     product.structure = Product.PARENT if form.variant_attribute else Product.STANDALONE
-    if settings.LISTING_MODERATION:
-        if is_new or product.moderation == Product.Moderation.REJECTED:
-            product.moderation, product.needs_review = Product.Moderation.PENDING, False
-        elif product.moderation == Product.Moderation.APPROVED and (form.has_changed() or _variants_changed(variants) or _photos_changed(photos)):
-            product.needs_review = True
-    else:
-        product.moderation, product.needs_review = Product.Moderation.APPROVED, False
-    product.moderation_reason = ""
-    product.sync_visibility()
+    moderation.seller_saved(
+        product, is_new, changed=form.has_changed() or _variants_changed(variants) or _photos_changed(photos)
+    )
     product.save()
 
     category = form.cleaned_data.get("category")
@@ -183,18 +173,3 @@ def _save_photos(product, photos):
             image.display_order = order
             image.save(update_fields=["display_order"])
 
-
-def review_listing(product, user, approve, reason=""):
-    product.moderation = Product.Moderation.APPROVED if approve else Product.Moderation.REJECTED
-    product.moderation_reason = "" if approve else reason
-    product.needs_review = False
-    product.sync_visibility()
-    product.save()
-    return product
-
-
-def verify_compliance(compliance, user, approve, reason=""):
-    compliance.verified_at = timezone.now() if approve else None
-    compliance.verified_by = user if approve else None
-    compliance.rejection_reason = "" if approve else reason
-    compliance.save()

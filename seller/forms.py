@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from oscar.apps.dashboard.catalogue.forms import ProductForm
 from oscar.core.loading import get_model
 
-from partner.seller.images import clean_photo
+from seller.images import clean_photo
 from places.models import Kecamatan
 
 Partner = get_model("partner", "Partner")
@@ -157,23 +157,6 @@ class ProfileForm(ApplicationForm):
 
     def clean_member_number(self):  # not on this form
         return self.instance.member_number
-
-
-class ReviewForm(forms.Form):
-    ACTIONS = [
-        ("approve", _("Approve")),
-        ("reject", _("Reject")),
-        ("suspend", _("Suspend")),
-        ("reactivate", _("Reactivate")),
-    ]
-    action = forms.ChoiceField(choices=ACTIONS)
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("action") in ("reject", "suspend") and not data.get("reason", "").strip():
-            self.add_error("reason", _("Write the reason: the business reads it in the email."))
-        return data
 
 
 class ListingForm(ProductForm):
@@ -386,16 +369,3 @@ class FulfilmentForm(forms.ModelForm):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Colleague's email"))
-
-
-class DecisionForm(forms.Form):
-    """Staff's approve/reject of a listing or a certificate."""
-
-    action = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("action") == "reject" and not data.get("reason", "").strip():
-            self.add_error("reason", _("Write the reason: the seller sees it."))
-        return data

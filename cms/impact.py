@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, Sum
 from oscar.core.loading import get_model
 
-from .models import Kecamatan
+from places.models import Kecamatan
 
 
 def impact_by_kecamatan(limit=10):

@@ -1,4 +1,4 @@
-"""Who may use the seller centre and the staff pages.
+"""Who may use the seller centre (staff pages check ``backoffice.access.StaffRequiredMixin``).
 
 Every seller view reads the business from the signed-in user's membership,
 never from the URL or the form, and looks objects up within that business
@@ -6,7 +6,6 @@ never from the URL or the form, and looks objects up within that business
 """
 
 from django.contrib.auth.mixins import AccessMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
@@ -40,11 +39,3 @@ class SellerRequiredMixin(AccessMixin):
         context["partner"] = self.partner
         return context
 
-
-class StaffRequiredMixin(AccessMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)

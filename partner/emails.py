@@ -1,9 +1,14 @@
-"""Emails of the seller centre, rendered from templates in the shop's language."""
+"""Emails to member businesses (and to staff about them), rendered from partner/email/ in the shop's language.
+
+The seller centre, the back office, member transitions, listing moderation and
+``remind_certificates`` all send through here.
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
@@ -11,7 +16,7 @@ def _send(template, subject, recipients, context):
     recipients = [r for r in recipients if r]
     if not recipients:
         return 0
-    body = render_to_string(f"seller/email/{template}.txt", context)
+    body = render_to_string(f"partner/email/{template}.txt", context)
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
@@ -21,7 +26,7 @@ def members_of(partner):
 
 def application_received(request, partner):
     staff = get_user_model().objects.filter(is_staff=True, is_active=True).values_list("email", flat=True)
-    url = request.build_absolute_uri(f"/penjual/staf/anggota/{partner.pk}/")
+    url = request.build_absolute_uri(reverse("backoffice:member", args=[partner.pk]))
     _send("application_staff", _("New member application: %(name)s") % {"name": partner.name}, list(staff),
           {"partner": partner, "url": url})
     _send("application_received", _("We received your application"), members_of(partner), {"partner": partner})
@@ -34,13 +39,13 @@ def application_decided(request, partner, action, reason):
         "suspend": _("%(name)s is suspended from OK OCE Mart"),
         "reactivate": _("%(name)s is active again on OK OCE Mart"),
     }
-    url = request.build_absolute_uri("/penjual/")
+    url = request.build_absolute_uri(reverse("seller:home"))
     _send("application_decided", subjects[action] % {"name": partner.name}, members_of(partner),
           {"partner": partner, "action": action, "reason": reason, "url": url})
 
 
 def invitation(request, invite):
-    url = request.build_absolute_uri(f"/penjual/undangan/{invite.token}/")
+    url = request.build_absolute_uri(reverse("seller:invitation", args=[invite.token]))
     _send("invitation", _("%(name)s invites you to OK OCE Mart") % {"name": invite.partner.name}, [invite.email],
           {"invite": invite, "url": url, "inviter": request.user})
 

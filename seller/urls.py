@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partner.seller import finance, views
+from seller import finance, views
 
 app_name = "seller"
 
@@ -21,15 +21,4 @@ urlpatterns = [
     path("tim/", views.TeamView.as_view(), name="team"),
     path("tim/<int:user_pk>/hapus/", views.TeamRemoveView.as_view(), name="team-remove"),
     path("undangan/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation"),
-    path("staf/anggota/", views.MemberListView.as_view(), name="staff-members"),
-    path("staf/anggota/<int:pk>/", views.MemberReviewView.as_view(), name="staff-member"),
-    path("staf/moderasi/", views.ModerationListView.as_view(), name="staff-moderation"),
-    path("staf/moderasi/<int:pk>/", views.ModerationDecisionView.as_view(), name="staff-moderation-decide"),
-    path("staf/sertifikat/", views.ComplianceListView.as_view(), name="staff-compliance"),
-    path("staf/sertifikat/<int:pk>/", views.ComplianceDecisionView.as_view(), name="staff-compliance-decide"),
-    path("staf/riwayat/", views.ChangeLogView.as_view(), name="staff-changes"),
-    path("staf/saldo/", finance.StaffBalancesView.as_view(), name="staff-balances"),
-    path("staf/saldo/<int:pk>/<str:month>/", finance.StaffStatementView.as_view(), name="staff-statement"),
-    path("staf/pesanan/", finance.StaffOrderListView.as_view(), name="staff-orders"),
-    path("staf/pesanan/<str:number>/", finance.StaffOrderView.as_view(), name="staff-order"),
 ]

@@ -1,13 +1,11 @@
-"""The seller centre (/penjual/) and the programme staff's member and listing pages (/penjual/staf/)."""
+"""The seller centre (/penjual/): a member business's own pages. Programme staff's pages are in backoffice/."""
 
 from datetime import timedelta
 
-from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -16,23 +14,20 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 from oscar.core.loading import get_model
 
-from partner.seller import emails
-from partner.seller.access import SellerRequiredMixin, StaffRequiredMixin, business_of
-from partner.seller.forms import (
+from partner import emails, members
+from payments.services import CANCELLED, PAID, PARTLY_REFUNDED
+from payments.stock import consume_shipped
+from seller.access import SellerRequiredMixin, business_of
+from seller.forms import (
     ApplicationForm,
-    DecisionForm,
     FulfilmentForm,
     InviteForm,
     ListingForm,
     PhotosForm,
     ProfileForm,
-    ReviewForm,
     VariantFormSet,
 )
-from payments.refunds import refundable_quantity
-from payments.services import CANCELLED, PAID, PARTLY_REFUNDED
-from search import indexing as search_indexing
-from partner.seller.listings import HeldStock, owned_products, review_listing, save_listing, seller_of, verify_compliance
+from seller.listings import HeldStock, owned_products, save_listing
 
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
@@ -68,10 +63,7 @@ class ApplyView(LoginRequiredMixin, TemplateView):
         form = ApplicationForm(request.POST, request.FILES, instance=Partner(status=Partner.Status.APPLIED))
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=200)
-        with transaction.atomic():
-            partner = form.save()
-            partner.users.add(request.user)
-        emails.application_received(request, partner)
+        members.apply(form.save(commit=False), request.user, request)
         messages.success(request, _("Thank you! Programme staff will review your application and email you."))
         return redirect("seller:home")
 
@@ -331,14 +323,8 @@ class OrderDetailView(SellerRequiredMixin, TemplateView):
                 fulfilment = form.save(commit=False)
                 fulfilment.line, fulfilment.updated_by = line, request.user
                 shipped = fulfilment.status == LineFulfilment.Status.SHIPPED
-                if shipped and not fulfilment.stock_consumed and line.stockrecord_id and line.order.status in (PAID, PARTLY_REFUNDED):
-                    # The parcel left, once: its units (less any refunded) leave stock and allocation.
-                    units = refundable_quantity(line)
-                    if units:
-                        StockRecord.objects.filter(pk=line.stockrecord_id).update(
-                            num_in_stock=F("num_in_stock") - units, num_allocated=F("num_allocated") - units
-                        )
-                        search_indexing.stock_changed([line.stockrecord_id])
+                # The parcel left, once: its units leave stock and allocation (payments.stock.consume_shipped).
+                if shipped and not fulfilment.stock_consumed and consume_shipped(line):
                     fulfilment.stock_consumed = True
                 fulfilment.save()
             messages.success(request, _("%(title)s: %(status)s.") % {"title": line.title, "status": fulfilment.get_status_display()})
@@ -382,137 +368,3 @@ class TeamRemoveView(SellerRequiredMixin, View):
         if member == request.user:
             return redirect("seller:home")
         return redirect("seller:team")
-
-
-# --- programme staff --------------------------------------------------------------
-class MemberListView(StaffRequiredMixin, ListView):
-    template_name = "seller/staff/member_list.html"
-    context_object_name = "members"
-    paginate_by = 50
-
-    def get_queryset(self):
-        status = self.request.GET.get("status", Partner.Status.APPLIED)
-        self.status = status if status in Partner.Status.values else Partner.Status.APPLIED
-        return Partner.objects.filter(status=self.status).select_related("kecamatan").order_by("-date_created")
-
-    def get_context_data(self, **kwargs):
-        counts = dict(Partner.objects.values_list("status").annotate(n=Count("pk")))
-        return super().get_context_data(status=self.status, statuses=[(s, label, counts.get(s, 0)) for s, label in Partner.Status.choices], **kwargs)
-
-
-class MemberReviewView(StaffRequiredMixin, TemplateView):
-    template_name = "seller/staff/member_review.html"
-    TRANSITIONS = {
-        "approve": (Partner.Status.APPLIED,),
-        "reject": (Partner.Status.APPLIED,),
-        "suspend": (Partner.Status.ACTIVE,),
-        "reactivate": (Partner.Status.SUSPENDED,),
-    }
-
-    def get_context_data(self, **kwargs):
-        partner = get_object_or_404(Partner.objects.select_related("kecamatan"), pk=self.kwargs["pk"])
-        kwargs.setdefault("form", ReviewForm())
-        return super().get_context_data(member=partner, users=partner.users.all(), **kwargs)
-
-    def post(self, request, pk):
-        partner = get_object_or_404(Partner, pk=pk)
-        form = ReviewForm(request.POST)
-        if form.is_valid() and partner.status not in self.TRANSITIONS[form.cleaned_data["action"]]:
-            form.add_error("action", _("This business is %(status)s; that action does not apply.") % {"status": partner.get_status_display()})
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        action, reason = form.cleaned_data["action"], form.cleaned_data["reason"].strip()
-        if action == "reject":
-            # A rejected applicant may apply again: the record goes, the email keeps the reason.
-            emails.application_decided(request, partner, action, reason)
-            partner.delete()
-            messages.success(request, _("Application rejected; the applicant was emailed the reason."))
-            return redirect("seller:staff-members")
-        partner.status = Partner.Status.SUSPENDED if action == "suspend" else Partner.Status.ACTIVE
-        partner.review_reason = reason
-        partner.date_reviewed = timezone.now()
-        partner.save()
-        emails.application_decided(request, partner, action, reason)
-        messages.success(request, _("%(name)s is now %(status)s.") % {"name": partner.name, "status": partner.get_status_display()})
-        return redirect("seller:staff-member", pk=partner.pk)
-
-
-class ModerationListView(StaffRequiredMixin, ListView):
-    template_name = "seller/staff/moderation.html"
-    context_object_name = "products"
-    paginate_by = 30
-
-    def get_queryset(self):
-        return with_listing_data(
-            Product.objects.filter(parent=None).filter(Q(moderation=Product.Moderation.PENDING) | Q(needs_review=True))
-        ).prefetch_related("stockrecords__partner", "children__stockrecords__partner", "attribute_values__attribute")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(form=DecisionForm(), **kwargs)
-
-
-class ModerationDecisionView(StaffRequiredMixin, View):
-    def post(self, request, pk):
-        product = get_object_or_404(Product, pk=pk, parent=None)
-        form = DecisionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-            return redirect("seller:staff-moderation")
-        approve = form.cleaned_data["action"] == "approve"
-        review_listing(product, request.user, approve, form.cleaned_data["reason"].strip())
-        partner = seller_of(product)
-        if partner:
-            emails.listing_decided(product, partner, approve, product.moderation_reason)
-        messages.success(request, (_("%(title)s approved.") if approve else _("%(title)s rejected.")) % {"title": product.title})
-        return redirect("seller:staff-moderation")
-
-
-class ComplianceListView(StaffRequiredMixin, ListView):
-    template_name = "seller/staff/compliance.html"
-    context_object_name = "records"
-    paginate_by = 50
-
-    def get_queryset(self):
-        self.show = self.request.GET.get("show", "unverified")
-        records = FoodCompliance.objects.select_related("product").prefetch_related("product__attribute_values__attribute")
-        if self.show == "unverified":
-            records = records.filter(verified_at__isnull=True)
-        return records.order_by("halal_expiry", "pk")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(show=self.show, form=DecisionForm(), **kwargs)
-
-
-class ComplianceDecisionView(StaffRequiredMixin, View):
-    def post(self, request, pk):
-        record = get_object_or_404(FoodCompliance.objects.select_related("product"), pk=pk)
-        form = DecisionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        else:
-            approve = form.cleaned_data["action"] == "approve"
-            verify_compliance(record, request.user, approve, form.cleaned_data["reason"].strip())
-            messages.success(request, (_("%(title)s: numbers verified.") if approve else _("%(title)s: verification refused.")) % {"title": record.product.title})
-        return redirect("seller:staff-compliance")
-
-
-class ChangeLogView(StaffRequiredMixin, ListView):
-    """Every change to listings, stock, photos and members: who, when, what."""
-
-    template_name = "seller/staff/changes.html"
-    context_object_name = "entries"
-    paginate_by = 50
-
-    def get_queryset(self):
-        models = [get_model(*label.split(".")) for label in (
-            "catalogue.Product", "catalogue.ProductImage", "catalogue.ProductAttributeValue",
-            "partner.StockRecord", "partner.Partner", "partner.FoodCompliance")]
-        types = ContentType.objects.get_for_models(*models).values()
-        entries = LogEntry.objects.filter(content_type__in=types).select_related("actor", "content_type")
-        if self.request.GET.get("product"):
-            try:
-                product_pk = int(self.request.GET["product"])
-            except ValueError:
-                product_pk = 0
-            entries = entries.filter(content_type=ContentType.objects.get_for_model(Product), object_pk=str(product_pk))
-        return entries.order_by("-timestamp")

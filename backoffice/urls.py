@@ -1,0 +1,29 @@
+from django.urls import path, re_path
+from django.views.generic import RedirectView
+
+from backoffice import finance, views
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("anggota/", views.MemberListView.as_view(), name="members"),
+    path("anggota/<int:pk>/", views.MemberReviewView.as_view(), name="member"),
+    path("moderasi/", views.ModerationListView.as_view(), name="moderation"),
+    path("moderasi/<int:pk>/", views.ModerationDecisionView.as_view(), name="moderation-decide"),
+    path("sertifikat/", views.ComplianceListView.as_view(), name="compliance"),
+    path("sertifikat/<int:pk>/", views.ComplianceDecisionView.as_view(), name="compliance-decide"),
+    path("riwayat/", views.ChangeLogView.as_view(), name="changes"),
+    path("saldo/", finance.BalancesView.as_view(), name="balances"),
+    path("saldo/<int:pk>/<str:month>/", finance.StatementView.as_view(), name="statement"),
+    path("pesanan/", finance.OrderListView.as_view(), name="orders"),
+    path("pesanan/<str:number>/", finance.OrderView.as_view(), name="order"),
+    path("sinonim/", views.SynonymsView.as_view(), name="synonyms"),
+]
+
+# The staff pages' old addresses (/penjual/staf/…, /search/staf/sinonim/) redirect permanently
+# to the back office, so bookmarks and links in old emails keep working. Mounted by storefront.urls.
+legacy_urlpatterns = [
+    re_path(r"^penjual/staf/(?P<rest>.*)$", RedirectView.as_view(url="/staf/%(rest)s", permanent=True, query_string=True)),
+    path("search/staf/sinonim/", RedirectView.as_view(url="/staf/sinonim/", permanent=True, query_string=True)),
+]

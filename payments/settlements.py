@@ -1,0 +1,98 @@
+"""Monthly statements of a member business's ledger, and settling what it is owed by bank transfer.
+
+Businesses without a Stripe connected account accrue a balance (``LedgerEntry``);
+programme staff settle it monthly. The seller centre and the back office show
+the same statement; only the back office settles.
+"""
+
+import csv
+import enum
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from payments.models import LedgerEntry
+
+Partner = get_model("partner", "Partner")
+
+
+def month_bounds(value):
+    """(first day, start, end) of a ``YYYY-MM`` month in the shop's time zone; another value is a 404."""
+    try:
+        year, month = (int(p) for p in value.split("-"))
+        start = date(year, month, 1)
+        end = date(year + (month == 12), month % 12 + 1, 1)
+    except (ValueError, TypeError, OverflowError):
+        raise Http404
+    tz = timezone.get_current_timezone()
+    as_dt = lambda d: timezone.make_aware(timezone.datetime(d.year, d.month, d.day), tz)  # noqa: E731
+    return start, as_dt(start), as_dt(end)
+
+
+def statement(partner, month):
+    start, since, until = month_bounds(month)
+    entries = list(LedgerEntry.objects.filter(partner=partner, date_created__gte=since, date_created__lt=until).select_related("order"))
+    opening = LedgerEntry.balance(partner, until=since)
+    closing = opening + sum((e.amount for e in entries), Decimal("0"))
+    settled = LedgerEntry.objects.filter(partner=partner, kind=LedgerEntry.Kind.PAYOUT, note=f"settlement {month}").first()
+    return {"partner": partner, "month": month, "month_start": start, "entries": entries, "opening": opening,
+            "closing": closing, "settled": settled}
+
+
+def as_csv(data):
+    """A statement (from ``statement()``) as a CSV download."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="laporan-{data["partner"].code}-{data["month"]}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Date"), _("Order"), _("Kind"), _("Amount (Rp)"), _("Reference")])
+    writer.writerow([data["month_start"].isoformat(), "", _("Opening balance"), f"{data['opening']:.0f}", ""])
+    for entry in data["entries"]:
+        writer.writerow([timezone.localtime(entry.date_created).date().isoformat(), entry.order.number if entry.order else "",
+                         entry.get_kind_display(), f"{entry.amount:.0f}", entry.reference])
+    writer.writerow(["", "", _("Closing balance"), f"{data['closing']:.0f}", ""])
+    return response
+
+
+def recent_months(n=6):
+    today = timezone.localdate()
+    months = []
+    y, m = today.year, today.month
+    for _i in range(n):
+        months.append(f"{y:04d}-{m:02d}")
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return months
+
+
+class Settlement(enum.Enum):
+    ALREADY_SETTLED = "already settled"
+    NOTHING_OWED = "nothing owed"
+    NEEDS_REFERENCE = "needs reference"
+    PAID = "paid"
+
+
+def settle(partner, month, reference, user):
+    """Record that everything ``partner`` is owed was paid by bank transfer ``reference`` for ``month``.
+
+    One payout row for the whole balance (whichever month is settled first), at
+    most one per month; the business's row is locked so two staff members cannot
+    settle it at once. Returns a ``Settlement``.
+    """
+    reference = reference.strip()
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        data = statement(partner, month)
+        owed = LedgerEntry.balance(partner)
+        if data["settled"]:
+            return Settlement.ALREADY_SETTLED
+        if owed <= 0:
+            return Settlement.NOTHING_OWED
+        if not reference:
+            return Settlement.NEEDS_REFERENCE
+        LedgerEntry.objects.create(partner=partner, kind=LedgerEntry.Kind.PAYOUT, amount=-owed,
+                                   reference=reference, note=f"settlement {month}", created_by=user)
+        return Settlement.PAID
