@@ -68,7 +68,7 @@ class OrderListView(StaffRequiredMixin, ListView):
         q = self.request.GET.get("q", "").strip()
         if q:
             orders = orders.filter(Q(number=q) | Q(guest_email__iexact=q) | Q(user__email__iexact=q))
-        if self.request.GET.get("mart") == "1":
+        if self.request.GET.get("pickup") == "1":
             orders = orders.filter(status=AWAITING_MART)
         return orders
 

@@ -17,6 +17,14 @@ CANCELLED = gettext_noop("Cancelled")
 REFUNDED = gettext_noop("Refunded")
 PARTLY_REFUNDED = gettext_noop("Partly refunded")
 
+# Set by payments.apps (order must not import payments): cancels an unpaid order, giving its stock back.
+UNPAID_ORDER_CANCELLER = []
+
+
+def register_unpaid_order_canceller(function):
+    UNPAID_ORDER_CANCELLER[:] = [function]
+
+
 # Money moves before these statuses are set: only payments code sets them (see handle_order_status_change).
 SET_BY_PAYMENTS = {PAID, REFUNDED, PARTLY_REFUNDED}
 
@@ -31,10 +39,9 @@ class EventHandler(processing.EventHandler):
             raise exceptions.InvalidOrderStatus(gettext(
                 "“%(status)s” is set when the money moves: use the staff order page (payment at the Mart, refunds).")
                 % {"status": gettext(new_status)})
-        if new_status == CANCELLED and order.status == AWAITING_MART:
-            from payments.services import cancel_unpaid_order  # payments builds on order, not the other way round
-
-            if cancel_unpaid_order(order):  # its stock goes back on sale, its attempt ends
+        if new_status == CANCELLED and order.status == AWAITING_MART and UNPAID_ORDER_CANCELLER:
+            # payments builds on order, not the other way round: it registers how to give the stock back.
+            if UNPAID_ORDER_CANCELLER[0](order):  # its stock goes back on sale, its attempt ends
                 order.refresh_from_db()
                 if note_msg:
                     self.create_note(order, note_msg)

@@ -16,7 +16,11 @@ class PaymentsConfig(AppConfig):
         from django.db.models.signals import pre_delete
         from oscar.core.loading import get_model
 
+        from order.processing import register_unpaid_order_canceller
+        from payments.services import cancel_unpaid_order
         from payments.signals import refuse_deleting_held_stock
+
+        register_unpaid_order_canceller(cancel_unpaid_order)
 
         pre_delete.connect(refuse_deleting_held_stock, sender=get_model("partner", "StockRecord"),
                            dispatch_uid="refuse_deleting_held_stock")

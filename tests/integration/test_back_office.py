@@ -11,6 +11,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from partner import members
+from payments.gateways.base import GatewayUnavailable
 from partner.ownership import seller_of
 from tests.factories import PartnerFactory, ProductFactory, make_user, place_order
 

@@ -49,14 +49,14 @@ def test_paid_at_the_mart_is_kept_signalled_and_shown(client, shop, test_payment
     try:
         staff = make_user("staf@okoce.test", is_staff=True)
         client.force_login(staff)
-        client.post(f"/penjual/staf/pesanan/{order.number}/", {"action": "mart-paid"})
+        client.post(reverse("backoffice:order", kwargs={"number": order.number}), {"action": "mart-paid"})
     finally:
         order_status_changed.disconnect(record)
     order.refresh_from_db()
     assert order.status == "Paid" and seen == [("Awaiting payment at the Mart", "Paid")]
     assert [(c.old_status, c.new_status) for c in order.status_changes.all()] == seen
     history = "Menunggu pembayaran di Mart → Dibayar"
-    assert history in client.get(f"/penjual/staf/pesanan/{order.number}/").content.decode()
+    assert history in client.get(reverse("backoffice:order", kwargs={"number": order.number})).content.decode()
     seller = make_user("penjual@kerupuk.test")
     shop["cilincing"].users.add(seller)
     client.force_login(seller)
