@@ -84,8 +84,13 @@ def test_load_results_are_combined_and_the_table_and_chart_written(tmp_path, mon
     assert "| home | `/` | 20.0 | 10.0 % |" in markdown and "| 12; 20 |" in markdown and "15.0×" in markdown
     assert "`POST /basket/add/1/`" in markdown and "302×5" in markdown
     monkeypatch.setattr(wb, "RESULTS", tmp_path)
-    matplotlib = pytest.importorskip("matplotlib", reason="bench/requirements.txt is not installed")
-    assert matplotlib
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        # The chart needs bench/requirements.txt (make bench installs it); the table is written without it.
+        md, _png = wb.write(40, markdown)
+        assert md.read_text() == markdown
+        return
     md, png = wb.write(40, markdown, lambda path: wb.chart(pages, results, path, "test"))
     assert md.read_text() == markdown and png.stat().st_size > 1000
 
