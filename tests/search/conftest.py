@@ -12,7 +12,7 @@ the test's own; without a node the test skips, or fails under STRICT_SERVICES=1.
 import uuid
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 
 from tests.conftest import ELASTICSEARCH_URL, require
@@ -32,6 +32,10 @@ def demo_catalogue(django_db_setup, django_db_blocker, tmp_path_factory):
                 loader.businesses = loader.load_businesses()
                 loader.load_products()
             indexing.rebuild_texts()
+            if connection.vendor == "postgresql":
+                # A production database has statistics; without them the planner guesses from empty tables.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
             yield loader
             transaction.set_rollback(True)
 
