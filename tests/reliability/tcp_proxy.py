@@ -1,4 +1,5 @@
-"""A small TCP proxy on 127.0.0.1 that a test can cut and restore, to fake a database outage."""
+"""A small TCP proxy on 127.0.0.1 that a test can cut and restore: a database or search cluster
+goes away (and comes back) without stopping the real server behind it."""
 
 import socket
 import threading
@@ -27,11 +28,12 @@ class TcpProxy:
     def cut(self):
         """The database 'goes away': stop listening and reset every open connection."""
         listener, self._listener = self._listener, None
-        try:
-            listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
-        except OSError:
-            pass
-        listener.close()
+        if listener is not None:  # already cut: only the open connections are left to drop
+            try:
+                listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+            except OSError:
+                pass
+            listener.close()
         with self._lock:
             pairs, self._pairs = self._pairs, set()
         for sock in pairs:

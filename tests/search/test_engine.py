@@ -17,7 +17,7 @@ from search.backends import SearchQuery, get_backend
 from search.backends.elasticsearch import get_index
 from search.models import IndexQueue
 from tests.factories import PartnerFactory, ProductFactory, kecamatan
-from tests.search.proxy import Proxy
+from tests.reliability.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -54,15 +54,14 @@ def test_changes_reach_the_index_after_commit(elasticsearch):
 
 def test_outage_answers_from_the_database_and_loses_no_change(elasticsearch, settings, client):
     node = urlparse(settings.ELASTICSEARCH_URL)
-    proxy = Proxy(node.hostname, node.port)
-    proxy.up()
-    settings.ELASTICSEARCH_URL = proxy.url
+    proxy = TcpProxy(node.hostname, node.port).start()
+    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{proxy.port}"
     settings.ELASTICSEARCH_TIMEOUT = 1
     try:
         product = ProductFactory(title="Keranjang Rotan Jagakarsa", stock__partner=PartnerFactory(kecamatan=kecamatan("jagakarsa")))
         assert found("keranjang").ids == [product.pk]
 
-        proxy.down()
+        proxy.cut()
         response = client.get(reverse("search:search"), {"q": "keranjang rotan"})
         assert response.status_code == 200
         assert "Keranjang Rotan Jagakarsa" in response.content.decode()
@@ -73,13 +72,13 @@ def test_outage_answers_from_the_database_and_loses_no_change(elasticsearch, set
         assert IndexQueue.objects.filter(product_id=product.pk).exists()
         assert get_backend().search(SearchQuery(text="anyam")).fallback
 
-        proxy.up()
+        proxy.restore()
         call_command("search_index", "--update")
         assert not IndexQueue.objects.exists()
         results = found("anyam")
         assert results.engine == "elasticsearch" and not results.fallback and results.ids == [product.pk]
     finally:
-        proxy.down()
+        proxy.cut()
 
 
 def test_rebuild_under_queries_and_saves_loses_nothing(elasticsearch):
