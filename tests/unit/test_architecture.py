@@ -22,10 +22,9 @@ PROJECT = "storefront"
 APPS = sorted({p.parent.name for p in ROOT.glob("*/apps.py")} | {PROJECT})
 LOADERS = {"get_model", "get_class", "get_classes", "include"}
 
-# checkout <-> payments belongs to the engineer working on the gateways branch (payments.services
-# builds the order through checkout's classes; checkout starts payments). Remove this exception
-# once that branch has broken the cycle.
-ALLOWED_CYCLES = [{"checkout", "payments"}]
+# No exceptions: checkout registers order placement with payments (payments/placement.py), and
+# payments registers how to cancel an unpaid order with order (order/processing.py).
+ALLOWED_CYCLES = []
 
 
 def imported_apps(path):
