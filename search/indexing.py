@@ -17,13 +17,13 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from oscar.core.loading import get_model
 
 from search import text as textmod
 from search.models import IndexQueue, ProductText, SearchTerm
-from search.records import build_records
+from search.records import build_records, now_version
 
 logger = logging.getLogger(__name__)
 
@@ -63,16 +63,26 @@ def root_ids(ids):
     return found | (ids - {pk for pk, _p in rows})  # deleted products: still remove them
 
 
-def write_texts(records, removed_ids=()):
-    """Rewrite the database engine's search text for ``records``; drop ``removed_ids``."""
+def write_texts(records, removed_ids=(), version=None):
+    """Upsert the database engine's search text for ``records``; drop ``removed_ids``.
+
+    A row is replaced only by a copy read at the same time or later, so a rebuild that
+    read a product before a seller's change cannot overwrite the text the change wrote
+    (and two writers of one product never collide on its key).
+    """
+    version = version or now_version()
     if removed_ids:
-        ProductText.objects.filter(product_id__in=list(removed_ids)).delete()
+        ProductText.objects.filter(product_id__in=list(removed_ids), version__lte=version).delete()
     if not records:
         return
-    ProductText.objects.filter(product_id__in=[r.id for r in records]).delete()
-    ProductText.objects.bulk_create(
-        [ProductText(product_id=r.id, title=r.search_title, text=r.search_text) for r in records], batch_size=1000
+    table = connection.ops.quote_name(ProductText._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (product_id, title, text, version) VALUES (%s, %s, %s, %s) "
+        f"ON CONFLICT (product_id) DO UPDATE SET title = excluded.title, text = excluded.text, "
+        f"version = excluded.version WHERE {table}.version <= excluded.version"
     )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(r.id, r.search_title, r.search_text, version) for r in records])
     vocabulary = set()
     for r in records:
         vocabulary.update(w for w in r.search_text.split() if 3 <= len(w) <= 64)
@@ -84,8 +94,9 @@ def product_changed(ids):
     ids = root_ids(ids)
     if not ids:
         return
+    version = now_version()
     records = build_records(ids)
-    write_texts(records, removed_ids=ids - {r.id for r in records})
+    write_texts(records, removed_ids=ids - {r.id for r in records}, version=version)
     if elasticsearch_enabled():
         IndexQueue.objects.bulk_create([IndexQueue(product_id=i) for i in ids])
         transaction.on_commit(flush_soon, robust=True)
@@ -110,7 +121,7 @@ def flush_soon():
 
 def flush(limit=None):
     """Send queued changes to Elasticsearch. Returns (sent, left); never raises."""
-    from search.backends.elasticsearch import ElasticsearchUnavailable, get_index, mark_cluster_down, now_version
+    from search.backends.elasticsearch import ElasticsearchUnavailable, get_index, mark_cluster_down
 
     sent = 0
     while True:
@@ -140,8 +151,9 @@ def rebuild_texts(progress=None, batch=1000):
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
         with transaction.atomic():
+            version = now_version()
             records = build_records(chunk)
-            write_texts(records, removed_ids=set(chunk) - {r.id for r in records})
+            write_texts(records, removed_ids=set(chunk) - {r.id for r in records}, version=version)
         if progress:
             progress(len(chunk))
     return len(ids)
@@ -153,8 +165,6 @@ def normalise_query(query):
 
 def batches(size=1000):
     """(version, records) for every browsable product, a batch at a time, for a rebuild."""
-    from search.backends.elasticsearch import now_version
-
     ids = list(Product.objects.browsable().order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), size):
         version = now_version()

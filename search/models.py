@@ -41,6 +41,8 @@ class ProductText(models.Model):
     product = models.OneToOneField("catalogue.Product", on_delete=models.CASCADE, primary_key=True, related_name="search_text")
     title = models.TextField()
     text = models.TextField()
+    # When the product was read (search.records.now_version): an older copy never replaces a newer one.
+    version = models.BigIntegerField(default=0)
 
 
 class SearchTerm(models.Model):

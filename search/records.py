@@ -8,6 +8,7 @@ engines drop it.
 """
 
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -55,6 +56,12 @@ class ProductRecord:
     def location(self):
         k = self.kecamatan[0] if self.kecamatan else None
         return {"lat": float(k.lat), "lon": float(k.lon)} if k else None
+
+
+def now_version():
+    """A version that grows with time: the later a product was read from the database, the newer
+    its copy. Both engines keep the newest copy whatever order writes arrive in."""
+    return time.time_ns() // 1000
 
 
 def _category_paths():

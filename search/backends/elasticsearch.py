@@ -29,7 +29,7 @@ from elasticsearch.helpers import bulk
 from search import text as textmod
 from search.backends.base import SearchResults, Sort
 from search.backends.database import DatabaseBackend
-from search.records import price_bucket_keys
+from search.records import now_version, price_bucket_keys  # noqa: F401  (now_version: used by indexing)
 from search.synonyms import expand
 
 logger = logging.getLogger(__name__)
@@ -107,11 +107,6 @@ def client():
         max_retries=2,
         retry_on_timeout=True,
     )
-
-
-def now_version():
-    """A version that grows with time: the later a document was read from the database, the newer it is."""
-    return time.time_ns() // 1000
 
 
 class ProductIndex:

@@ -129,6 +129,10 @@ def test_rebuild_under_queries_and_saves_loses_nothing(elasticsearch):
         assert hit["_source"]["title"] == title
     assert found("baru").total == 20
     assert not IndexQueue.objects.exists()
+    # The database engine's copy kept every rename too (the rebuild's older reads did not overwrite them).
+    from search.models import ProductText
+
+    assert ProductText.objects.filter(product_id__in=renamed, title__contains=" baru ").count() == 20
 
 
 def test_check_names_what_is_missing(elasticsearch, settings):
