@@ -155,8 +155,9 @@ YML
 elasticsearch_down() {
   local home; home="$(es_home 2>/dev/null)" || return 0
   if [ -f "$home/es.pid" ]; then
-    kill "$(cat "$home/es.pid")" 2>/dev/null || true
-    for _ in $(seq 30); do kill -0 "$(cat "$home/es.pid")" 2>/dev/null || break; sleep 1; done
+    local pid; pid="$(cat "$home/es.pid")"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
     rm -f "$home/es.pid"
   fi
 }
