@@ -54,7 +54,8 @@ def main():
     from elasticsearch.helpers import bulk, parallel_bulk
 
     from search import indexing
-    from search.backends.elasticsearch import ProductIndex, now_version
+    from search.backends.elasticsearch import ProductIndex
+    from search.records import now_version
 
     index = ProductIndex()
     es = index.es
@@ -229,7 +230,7 @@ def profile_rebuild(index, indexing, limit):
     """cProfile of build_records + ProductIndex.write over the first ``limit`` products, into a scratch index."""
     from oscar.core.loading import get_model
 
-    from search.backends.elasticsearch import now_version
+    from search.records import now_version
     from search.records import build_records
 
     Product = get_model("catalogue", "Product")

@@ -29,7 +29,7 @@ from elasticsearch.helpers import bulk
 from search import text as textmod
 from search.backends.base import SearchResults, Sort
 from search.backends.database import DatabaseBackend
-from search.records import now_version, price_bucket_keys  # noqa: F401  (now_version: used by indexing)
+from search.records import now_version, price_bucket_keys
 from search.synonyms import expand
 
 logger = logging.getLogger(__name__)

@@ -49,14 +49,19 @@ def test_payments(settings):
     settings.STRIPE_SECRET_KEY = ""
 
 
-@pytest.fixture
-def stripe_settings(settings):
+def use_stripe_mock(settings):
+    """Stripe on stripe-mock (skips without it, fails under STRICT_SERVICES=1)."""
     require(stripe_mock_running(), f"stripe-mock is not running at {STRIPE_MOCK} (scripts/services.sh up starts it)")
     settings.STRIPE_SECRET_KEY = "sk_test_123"
     settings.STRIPE_PUBLISHABLE_KEY = "pk_test_123"
     settings.STRIPE_API_BASE = STRIPE_MOCK
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.TEST_PAYMENTS = False
+
+
+@pytest.fixture
+def stripe_settings(settings):
+    use_stripe_mock(settings)
 
 
 @pytest.fixture

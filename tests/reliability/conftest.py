@@ -12,9 +12,8 @@ from django.test import Client
 from oscar.core.loading import get_model
 
 from payments.models import PaymentAttempt
-from tests.conftest import require
 from tests.factories import PartnerFactory, ProductClassFactory, kecamatan, make_user, photo
-from tests.integration.test_checkout import STRIPE_MOCK, WEBHOOK_SECRET, delivery, signed, stripe_mock_running
+from tests.integration.test_checkout import delivery, signed, use_stripe_mock
 
 Product = get_model("catalogue", "Product")
 ProductAttribute = get_model("catalogue", "ProductAttribute")
@@ -23,16 +22,7 @@ AttributeOption = get_model("catalogue", "AttributeOption")
 StockRecord = get_model("partner", "StockRecord")
 Order = get_model("order", "Order")
 
-__all__ = ["delivery", "signed"]
-
-
-def use_stripe_mock(settings):
-    require(stripe_mock_running(), f"stripe-mock is not running at {STRIPE_MOCK} (scripts/services.sh up starts it)")
-    settings.STRIPE_SECRET_KEY = "sk_test_123"
-    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_123"
-    settings.STRIPE_API_BASE = STRIPE_MOCK
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    settings.TEST_PAYMENTS = False
+__all__ = ["delivery", "signed", "use_stripe_mock"]
 
 
 @pytest.fixture
