@@ -4,7 +4,8 @@
 #   scripts/services.sh down   stop what `up` started
 # Services: PostgreSQL (Debian package), Chromium for browser tests (Debian package),
 # stripe-mock (Stripe's API test server, `go install` at a pinned tag), Elasticsearch 8
-# (Elastic's own build from Maven Central, run as a system user with Debian's id_ID hunspell).
+# (Elastic's own build from Maven Central, run as a system user with Debian's id_ID hunspell),
+# Redis (Debian package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STATE="$PWD/.services"
@@ -87,6 +88,30 @@ stripe_mock_down() {
   fi
 }
 
+# Redis (Debian's redis-server): shared cache and, later, the Celery broker. Own folder, own port,
+# no persistence (a test service), run in the background with a pid file.
+REDIS_PORT="${REDIS_PORT:-16379}"
+
+redis_up() {
+  apt_install redis-server
+  mkdir -p "$STATE/redis"
+  if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+      --dir "$STATE/redis" --pidfile "$STATE/redis/redis.pid" --logfile "$STATE/redis/redis.log" >&2
+    for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+  redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 || { log "Redis did not start: see $STATE/redis/redis.log"; return 1; }
+  log "Redis on 127.0.0.1:$REDIS_PORT"
+  echo "export REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0"
+}
+
+redis_down() {
+  if [ -f "$STATE/redis/redis.pid" ]; then
+    kill "$(cat "$STATE/redis/redis.pid")" 2>/dev/null || true
+    rm -f "$STATE/redis/redis.pid"
+  fi
+}
+
 # Elasticsearch 8: Elastic's integ-test build from Maven Central (core modules only), run with
 # the machine's Temurin JDK as a system user (it refuses root), Indonesian hunspell from Debian.
 ES_VERSION="${ES_VERSION:-8.19.21}"
@@ -163,7 +188,7 @@ elasticsearch_down() {
 }
 
 case "${1:-}" in
-  up) postgres_up; chromium_up; stripe_mock_up; elasticsearch_up ;;
-  down) postgres_down; stripe_mock_down; elasticsearch_down ;;
+  up) postgres_up; chromium_up; stripe_mock_up; redis_up; elasticsearch_up ;;
+  down) postgres_down; stripe_mock_down; redis_down; elasticsearch_down ;;
   *) echo "usage: $0 up|down" >&2; exit 2 ;;
 esac
