@@ -7,7 +7,9 @@ arrives, payments calls back :class:`CheckoutPlacement` (registered in
 OrderCreator: a seller changing a price while the shopper pays changes nothing.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
+from oscar.apps.offer.results import BasketDiscount
 from oscar.apps.order.utils import OrderCreator
 from oscar.apps.partner.availability import Available
 from oscar.apps.partner.prices import FixedPrice
@@ -28,6 +30,9 @@ Country = get_model("address", "Country")
 StockRecord = get_model("partner", "StockRecord")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Selector = get_class("partner.strategy", "Selector")
+Applicator = get_class("offer.applicator", "Applicator")
+ConditionalOffer = get_model("offer", "ConditionalOffer")
+Voucher = get_model("voucher", "Voucher")
 
 
 class FrozenPrices:
@@ -53,6 +58,10 @@ class HeldStockOrderCreator(OrderCreator):
     def update_stock_records(self, line):
         return None
 
+    def record_voucher_usage(self, order, voucher, user):
+        # A guest's order (user None) still counts as a use of the voucher.
+        super().record_voucher_usage(order, voucher, user if user is not None else AnonymousUser())
+
 
 def as_record(checkout):
     return checkout if isinstance(checkout, CheckoutRecord) else CheckoutRecord.from_json(checkout)
@@ -71,14 +80,41 @@ def basket_total(basket, method):
     return OrderTotalCalculator().calculate(basket, charge), charge
 
 
-def freeze(basket, method):
-    """What the shopper agrees to pay, line by line, and the total: the order is built from this later."""
+def freeze(basket, method, user=None):
+    """What the shopper agrees to pay, line by line, with each offer's discount, and the total:
+    the order is built from this later (an offer ending while the shopper pays changes nothing)."""
+    # The offers as they are now, under the basket lock (not as they were when the request began).
+    basket.reset_offer_applications()
+    Applicator().apply(basket, user if user is not None else AnonymousUser())
     total, charge = basket_total(basket, method)
     lines = tuple(FrozenLine(line=line.pk, product=line.product_id, stockrecord=line.stockrecord_id, quantity=line.quantity,
-                             excl=line.unit_price_excl_tax, incl=line.unit_price_incl_tax, title=line.product.get_title())
+                             excl=line.unit_price_excl_tax, incl=line.unit_price_incl_tax, title=line.product.get_title(),
+                             discounts=tuple((d.offer.pk, d.amount, d.quantity, d.incl_tax) for d in line.discounts if d.offer is not None))
                   for line in basket.all_lines())
+    offers = tuple((a["offer"].pk, a["voucher"].pk if a["voucher"] else None, a["discount"])
+                   for a in basket.offer_applications if not a["result"].affects_shipping)
     return total, FrozenPricing(lines=lines, currency=total.currency, shipping=(charge.excl_tax, charge.incl_tax),
-                                total=(total.excl_tax, total.incl_tax))
+                                total=(total.excl_tax, total.incl_tax), offers=offers)
+
+
+def apply_frozen_discounts(basket, frozen):
+    """Discount ``basket``'s lines (priced by FrozenPrices) exactly as when the payment started, and
+    register those offer applications so Oscar's OrderCreator records them (OrderDiscount, line discounts)."""
+    if not frozen.offers:
+        return
+    offers = ConditionalOffer.objects.in_bulk([offer for offer, _voucher, _amount in frozen.offers])
+    vouchers = Voucher.objects.in_bulk([voucher for _offer, voucher, _amount in frozen.offers if voucher])
+    by_line = {f.line: f for f in frozen.lines}
+    basket.reset_offer_applications()
+    for line in basket.all_lines():
+        for offer_id, amount, quantity, incl_tax in by_line[line.pk].discounts:
+            line.discount(amount, quantity, incl_tax=incl_tax, offer=offers.get(offer_id))
+    for offer_id, voucher_id, amount in frozen.offers:
+        offer = offers.get(offer_id)
+        if offer is None:  # deleted since (Oscar's dashboard): the lines keep their discount
+            continue
+        offer.set_voucher(vouchers.get(voucher_id))
+        basket.offer_applications.add(offer, BasketDiscount(amount))
 
 
 def start_payment(basket, checkout, gateway_code, user=None):
@@ -91,7 +127,7 @@ def start_payment(basket, checkout, gateway_code, user=None):
     method = shipping_method(record)
 
     def price(basket):
-        total, frozen = freeze(basket, method)
+        total, frozen = freeze(basket, method, user)
         return total, record.with_pricing(frozen, method.shares(basket)).to_json()
 
     return services.open_attempt(basket, gateway_code, email=record.email, price=price, user=user)
@@ -108,6 +144,7 @@ def _basket_for(attempt, frozen):
     if basket is not None and basket.status != Basket.SUBMITTED and not services.basket_used_elsewhere(attempt, basket):
         if sorted((line.pk, line.stockrecord_id, line.quantity) for line in basket.all_lines()) == wanted:
             basket.strategy = FrozenPrices(frozen.lines, frozen.currency)
+            apply_frozen_discounts(basket, frozen)
             return basket
     records = StockRecord.objects.in_bulk([f.stockrecord for f in frozen.lines])
     copy = Basket.objects.create(owner=attempt.user, status=Basket.FROZEN)
@@ -120,6 +157,7 @@ def _basket_for(attempt, frozen):
                                  quantity=f.quantity, price_currency=frozen.currency, price_excl_tax=f.excl, price_incl_tax=f.incl)
         lines.append(FrozenLine(**{**f.__dict__, "line": line.pk}))
     copy.strategy = FrozenPrices(lines, frozen.currency)
+    apply_frozen_discounts(copy, FrozenPricing(**{**frozen.__dict__, "lines": tuple(lines)}))
     return copy
 
 

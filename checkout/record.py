@@ -39,15 +39,21 @@ class FrozenLine:
     excl: Decimal
     incl: Decimal
     title: str = ""
+    # Offer discounts on this line as applied when the payment started: ((offer id, amount, units, amount includes tax), ...).
+    discounts: tuple = ()
 
     @classmethod
     def from_json(cls, data):
         return cls(line=data["line"], product=data.get("product"), stockrecord=data.get("stockrecord"), quantity=int(data["quantity"]),
-                   excl=Decimal(data["excl"]), incl=Decimal(data["incl"]), title=data.get("title", ""))
+                   excl=Decimal(data["excl"]), incl=Decimal(data["incl"]), title=data.get("title", ""),
+                   discounts=tuple((d[0], Decimal(d[1]), int(d[2]), bool(d[3])) for d in data.get("discounts") or ()))
 
     def to_json(self):
-        return {"line": self.line, "product": self.product, "stockrecord": self.stockrecord, "quantity": self.quantity,
+        data = {"line": self.line, "product": self.product, "stockrecord": self.stockrecord, "quantity": self.quantity,
                 "excl": str(self.excl), "incl": str(self.incl), "title": self.title}
+        if self.discounts:
+            data["discounts"] = [[offer, str(amount), quantity, incl] for offer, amount, quantity, incl in self.discounts]
+        return data
 
 
 @dataclass(frozen=True)
@@ -58,15 +64,22 @@ class FrozenPricing:
     currency: str
     shipping: tuple  # (excl, incl)
     total: tuple  # (excl, incl)
+    # The offers applied, as the shopper agreed to them: ((offer id, voucher id or None, discount), ...).
+    # The order records these even if an offer ended or changed while the shopper paid.
+    offers: tuple = ()
 
     @classmethod
     def from_json(cls, data):
         return cls(lines=tuple(FrozenLine.from_json(line) for line in data["lines"]), currency=data["currency"],
-                   shipping=tuple(Decimal(v) for v in data["shipping"]), total=tuple(Decimal(v) for v in data["total"]))
+                   shipping=tuple(Decimal(v) for v in data["shipping"]), total=tuple(Decimal(v) for v in data["total"]),
+                   offers=tuple((o[0], o[1], Decimal(o[2])) for o in data.get("offers") or ()))
 
     def to_json(self):
-        return {"lines": [line.to_json() for line in self.lines], "currency": self.currency,
+        data = {"lines": [line.to_json() for line in self.lines], "currency": self.currency,
                 "shipping": [str(v) for v in self.shipping], "total": [str(v) for v in self.total]}
+        if self.offers:
+            data["offers"] = [[offer, voucher, str(amount)] for offer, voucher, amount in self.offers]
+        return data
 
 
 @dataclass(frozen=True)

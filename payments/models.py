@@ -72,6 +72,10 @@ class LedgerEntry(models.Model):
         REFUND = "refund", _("Refund")
         TRANSFER = "transfer", _("Stripe transfer")
         PAYOUT = "payout", _("Bank transfer")
+        # Promotions (maker-promos): a discount the shopper got on the business's lines, and the part
+        # of it the programme pays back for its campaigns (payments/settlements.py, "Promotions").
+        DISCOUNT = "discount", _("Discount to the shopper")
+        CAMPAIGN = "campaign", _("Discount paid by the programme")
 
     partner = models.ForeignKey("partner.Partner", on_delete=models.PROTECT, related_name="ledger")
     order = models.ForeignKey("order.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger")

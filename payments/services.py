@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from oscar.apps.order.utils import OrderNumberGenerator
 from oscar.core.loading import get_class, get_model
 
-from payments import gateways, stock
+from payments import gateways, settlements, stock
 from payments.models import LedgerEntry, PaymentAttempt
 from payments.placement import CannotOrder, placement
 
@@ -297,18 +297,19 @@ def commission_on(amount):
 
 
 def record_sales(order, shipping_fees):
-    """What each business earned from ``order``: its lines, its parcel's shipping fee, minus commission.
+    """What each business earned from ``order``: its lines (before discounts), its parcel's shipping fee,
+    the discounts it carries (its own promotions), minus commission on what it earns.
 
     ``shipping_fees``: {partner id: Decimal} each business charged to ship its parcel."""
-    sales = {}
-    for line in order.lines.all():
-        sales[line.partner_id] = sales.get(line.partner_id, Decimal("0")) + line.line_price_incl_tax
-    for partner_id, sale in sales.items():
+    for partner_id, (sale, discounts) in settlements.sales_with_discounts(order).items():
         LedgerEntry.objects.create(partner_id=partner_id, order=order, kind=LedgerEntry.Kind.SALE, amount=sale)
         fee = Decimal(shipping_fees.get(partner_id, 0))
         if fee:
             LedgerEntry.objects.create(partner_id=partner_id, order=order, kind=LedgerEntry.Kind.SHIPPING, amount=fee)
-        LedgerEntry.objects.create(partner_id=partner_id, order=order, kind=LedgerEntry.Kind.COMMISSION, amount=-commission_on(sale))
+        # Discounts: the business carries its own promotions, the programme its campaigns (settlements.py).
+        carried = settlements.record_discounts(order, partner_id, discounts)
+        LedgerEntry.objects.create(partner_id=partner_id, order=order, kind=LedgerEntry.Kind.COMMISSION,
+                                   amount=-commission_on(sale - carried))
 
 
 def pay_out(order_pk, charge=""):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from payments.models import LedgerEntry
+from promotions.services import funders
 
 Partner = get_model("partner", "Partner")
 
@@ -96,3 +97,65 @@ def settle(partner, month, reference, user):
         LedgerEntry.objects.create(partner=partner, kind=LedgerEntry.Kind.PAYOUT, amount=-owed,
                                    reference=reference, note=f"settlement {month}", created_by=user)
         return Settlement.PAID
+
+
+# --- Promotions and campaigns (maker-promos) ----------------------------------------------------
+# A line's sale is booked at its price before discounts. Each discount on it is a DISCOUNT entry
+# (the shopper paid less); when the programme funds it (a staff campaign, or an offer from Oscar's
+# dashboard) a CAMPAIGN entry gives it back, so only a maker's own promotion reduces their payout.
+# Commission is taken on what the business earns: the sale less its own promotions.
+
+def line_discounts(line):
+    """[(Promotion or None, amount incl. tax)] of an order line: its discount split by offer."""
+    total_off = line.line_price_before_discounts_incl_tax - line.line_price_incl_tax
+    if total_off <= 0:
+        return []
+    rows = [(d.order_discount.offer_id, d.amount) for d in line.discounts.select_related("order_discount")]
+    weight = sum((amount for _offer, amount in rows), Decimal("0"))
+    if not rows or weight <= 0:
+        return [(None, total_off)]
+    promotions = funders(offer for offer, _amount in rows)
+    split, left = [], total_off
+    for i, (offer, amount) in enumerate(rows):
+        part = left if i == len(rows) - 1 else (total_off * amount / weight).quantize(Decimal("1"))
+        left -= part
+        split.append((promotions.get(offer), part))
+    return split
+
+
+def paid_by_maker(promotion, line):
+    """Whether the business selling ``line`` pays this discount: only its own promotion, never another's."""
+    return promotion is not None and promotion.partner_id is not None and promotion.partner_id == line.partner_id
+
+
+def sales_with_discounts(order):
+    """{partner id: (sale before discounts, [(Promotion or None, discount, paid by the maker)])} of ``order``."""
+    sales = {}
+    for line in order.lines.all():
+        sale, discounts = sales.setdefault(line.partner_id, [Decimal("0"), []])
+        sales[line.partner_id][0] = sale + line.line_price_before_discounts_incl_tax
+        discounts.extend((promotion, amount, paid_by_maker(promotion, line)) for promotion, amount in line_discounts(line))
+    return sales
+
+
+def record_discounts(order, partner_id, discounts):
+    """The DISCOUNT (and, for the programme's, CAMPAIGN) entries of one business's lines; returns what it carries."""
+    carried = Decimal("0")
+    for promotion, amount, by_maker in discounts:
+        name = promotion.title if promotion else _("Programme offer")
+        LedgerEntry.objects.create(partner_id=partner_id, order=order, kind=LedgerEntry.Kind.DISCOUNT, amount=-amount,
+                                   note=name[:255], reference=f"offer {promotion.offer_id}" if promotion else "")
+        if by_maker:
+            carried += amount
+        else:
+            LedgerEntry.objects.create(partner_id=partner_id, order=order, kind=LedgerEntry.Kind.CAMPAIGN, amount=amount,
+                                       note=name[:255], reference=f"offer {promotion.offer_id}" if promotion else "")
+    return carried
+
+
+def discount_totals(entries):
+    """What a statement's shoppers got off, and who paid it: (discounts, paid by the programme, paid by the business)."""
+    off = -sum((e.amount for e in entries if e.kind == LedgerEntry.Kind.DISCOUNT), Decimal("0"))
+    programme = sum((e.amount for e in entries if e.kind == LedgerEntry.Kind.CAMPAIGN), Decimal("0"))
+    return off, programme, off - programme
+# --- end of promotions and campaigns -------------------------------------------------------------

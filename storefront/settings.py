@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     # This project
     "places.apps.PlacesConfig",
     "cms.apps.CmsConfig",
+    "promotions.apps.PromotionsConfig",
     "payments.apps.PaymentsConfig",
     "seller.apps.SellerConfig",
     "backoffice.apps.BackofficeConfig",
@@ -172,6 +173,7 @@ TEMPLATES = [
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "places.context_processors.kota_menu",
+                "promotions.context_processors.campaign_banner",
                 "csp.context_processors.nonce",
             ],
         },

@@ -38,6 +38,7 @@ urlpatterns = [
     path("staf/", include("backoffice.urls")),
     *backoffice_legacy_urls,
     path("penjual/", include("seller.urls")),
+    path("", include("promotions.urls")),
     path("", include("payments.urls")),
     path("toko/<slug:slug>/", ShopView.as_view(), name="shop-detail"),
     path("", include(apps.get_app_config("oscar").urls[0])),
