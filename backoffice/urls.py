@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from backoffice import finance, views
+from backoffice import campaigns, finance, impact, views
 
 app_name = "backoffice"
 
@@ -19,6 +19,12 @@ urlpatterns = [
     path("pesanan/", finance.OrderListView.as_view(), name="orders"),
     path("pesanan/<str:number>/", finance.OrderView.as_view(), name="order"),
     path("sinonim/", views.SynonymsView.as_view(), name="synonyms"),
+    path("kampanye/", campaigns.CampaignListView.as_view(), name="campaigns"),
+    path("kampanye/baru/", campaigns.CampaignFormView.as_view(), name="campaign-create"),
+    path("kampanye/<int:pk>/", campaigns.CampaignFormView.as_view(), name="campaign-edit"),
+    path("kampanye/<int:pk>/akhiri/", campaigns.CampaignEndView.as_view(), name="campaign-end"),
+    path("dampak/", impact.ImpactView.as_view(), name="impact"),
+    path("dampak/csv/", impact.ImpactCsvView.as_view(), name="impact-csv"),
 ]
 
 # The staff pages' old addresses (/penjual/staf/…, /search/staf/sinonim/) redirect permanently

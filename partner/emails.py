@@ -60,3 +60,12 @@ def listing_decided(product, partner, approve, reason):
 def certificate_expiring(partner, compliance):
     _send("certificate_expiring", _("Halal certificate of %(title)s expires soon") % {"title": compliance.product.title},
           members_of(partner), {"compliance": compliance, "partner": partner})
+
+
+def low_stock(alert):
+    """A variant dropped below its low-stock threshold (partner/alerts.py): once per drop."""
+    record = alert.stockrecord
+    product = record.product
+    _send("low_stock", _("Low stock: %(title)s") % {"title": product.get_title()}, members_of(record.partner),
+          {"record": record, "product": product, "left": record.net_stock_level, "threshold": alert.threshold,
+           "url": f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{reverse('seller:products')}"})

@@ -1,19 +1,30 @@
 """The seller centre (/penjual/): a member business's own pages. Programme staff's pages are in backoffice/."""
 
+import re
 from datetime import timedelta
+from urllib.parse import quote
+
+from django import forms
+from django.conf import settings
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 from oscar.core.loading import get_model
 
+from catalogue import moderation
+from order import reports
 from partner import emails, members
 from payments.services import CANCELLED, PAID, PARTLY_REFUNDED
 from payments.stock import consume_shipped
@@ -25,6 +36,8 @@ from seller.forms import (
     ListingForm,
     PhotosForm,
     ProfileForm,
+    RupiahField,
+    StockField,
     VariantFormSet,
 )
 from seller.listings import HeldStock, owned_products, save_listing
@@ -121,11 +134,32 @@ class HomeView(SellerRequiredMixin, TemplateView):
             "pending": products.filter(moderation=Product.Moderation.PENDING).count(),
             "rejected": products.filter(moderation=Product.Moderation.REJECTED).count(),
         }
+        context.update(self.charts())
+        context["low_stock"] = (
+            StockRecord.objects.filter(partner=self.partner)
+            .annotate(left=F("num_in_stock") - Coalesce("num_allocated", 0),
+                      limit=Coalesce("low_stock_threshold", settings.LOW_STOCK_THRESHOLD))
+            .filter(left__lt=F("limit")).select_related("product", "product__parent").order_by("left")[:10]
+        )
         soon = timezone.localdate() + timedelta(days=30)
         context["expiring"] = FoodCompliance.objects.filter(
             product__in=products, halal_expiry__isnull=False, halal_expiry__lte=soon
         ).select_related("product")
         return context
+
+
+    def charts(self):
+        """Sales and units by month over the last year, and its best sellers, as server-rendered SVG."""
+        months = reports.last_months(12)
+        sales = reports.monthly_sales(self.partner, months)
+        label = lambda m: date_format(m, "M")  # noqa: E731
+        best = reports.best_sellers(self.partner, months)
+        return {
+            "sales_chart": reports.bar_chart([(label(m), revenue) for m, revenue, _units in sales], money=True),
+            "units_chart": reports.bar_chart([(label(m), units) for m, _revenue, units in sales]),
+            "best_chart": reports.ranking_chart([(row["title"], row["units"]) for row in best]),
+            "chart_period": (months[0], months[-1]),
+        }
 
 
 class ProfileView(SellerRequiredMixin, TemplateView):
@@ -151,6 +185,11 @@ class ProductListView(SellerRequiredMixin, ListView):
 
     def get_queryset(self):
         return with_listing_data(owned_products(self.partner))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        inline_rows(self.partner, context["products"], kwargs.get("inline_values"), kwargs.get("inline_errors"))
+        return context
 
 
 class ProductTypeView(SellerRequiredMixin, TemplateView):
@@ -294,6 +333,20 @@ class OrderListView(SellerRequiredMixin, ListView):
         )
 
 
+def buyer_whatsapp(order, lines, partner):
+    """A click-to-chat link to the buyer's WhatsApp (their checkout phone), with a greeting naming the order, or ""."""
+    phone = str(order.shipping_address.phone_number or "") if order.shipping_address else ""
+    digits = re.sub(r"\D", "", phone)
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    if not 8 <= len(digits) <= 15:
+        return ""
+    name = order.shipping_address.first_name or ""
+    text = _("Hello %(name)s, this is %(business)s from OK OCE Mart about your order #%(number)s (%(items)s).") % {
+        "name": name, "business": partner.name, "number": order.number, "items": ", ".join(line.title for line in lines)}
+    return f"https://wa.me/{digits}?text={quote(text)}"
+
+
 class OrderDetailView(SellerRequiredMixin, TemplateView):
     template_name = "seller/order_detail.html"
 
@@ -307,7 +360,8 @@ class OrderDetailView(SellerRequiredMixin, TemplateView):
             line.form = kwargs.get("forms", {}).get(line.pk) or FulfilmentForm(instance=fulfilment, prefix=f"line{line.pk}")
         return super().get_context_data(
             order=order, lines=lines, address=order.shipping_address,
-            own_total=sum(line.line_price_incl_tax for line in lines), **kwargs,
+            own_total=sum(line.line_price_incl_tax for line in lines),
+            whatsapp=buyer_whatsapp(order, lines, self.partner), **kwargs,
         )
 
     def post(self, request, number):
@@ -368,3 +422,98 @@ class TeamRemoveView(SellerRequiredMixin, View):
         if member == request.user:
             return redirect("seller:home")
         return redirect("seller:team")
+
+
+# --- inline price and stock (maker-promos) ----------------------------------------------------
+INLINE_FIELD = re.compile(r"^(price|stock|alert)-(\d{1,12})$")
+
+
+def inline_rows(partner, products, values=None, errors=None):
+    """Each product's variants (or its own stock record) as editable rows: record, label, typed values, errors."""
+    values, errors = values or {}, errors or {}
+    for product in products:
+        records = [r for r in product.stockrecords.all() if r.partner_id == partner.pk]
+        for child in product.children.all():
+            records += [r for r in child.stockrecords.all() if r.partner_id == partner.pk]
+        product.stock_rows = []
+        for record in records:
+            threshold = record.low_stock_threshold if record.low_stock_threshold is not None else settings.LOW_STOCK_THRESHOLD
+            typed = values.get(record.pk, {})
+            product.stock_rows.append({
+                "record": record,
+                "label": record.product.get_title().replace(product.title, "").strip(" –") or _("Price and stock"),
+                "price": typed.get("price", f"{record.price:.0f}" if record.price is not None else ""),
+                "stock": typed.get("stock", record.num_in_stock),
+                "alert": typed.get("alert", threshold),
+                "low": record.net_stock_level < threshold,
+                "held": record.num_allocated or 0,
+                "errors": errors.get(record.pk, []),
+            })
+    return products
+
+
+class ProductStockView(SellerRequiredMixin, View):
+    """Price, stock and low-stock alert of many variants in one post, from the product list.
+
+    Every record named must be this business's (another's is a 404, like a missing one). Valid rows
+    are saved; a row with a mistake is not, and comes back with what was typed and the reason.
+    """
+
+    fields = {"price": RupiahField, "stock": StockField, "alert": lambda: forms.IntegerField(min_value=0, max_value=9999)}
+
+    def post(self, request):
+        typed = {}
+        for key in list(request.POST.keys())[:1000]:
+            match = INLINE_FIELD.match(key)
+            if match:
+                typed.setdefault(int(match.group(2)), {})[match.group(1)] = request.POST.get(key, "")
+        if not typed:
+            return redirect("seller:products")
+        saved, errors = 0, {}
+        with transaction.atomic():
+            records = {r.pk: r for r in StockRecord.objects.select_for_update().filter(partner=self.partner, pk__in=typed)}
+            if set(typed) - set(records):
+                raise Http404
+            for pk, record in sorted(records.items()):
+                cleaned, problems = {}, []
+                for name, value in typed[pk].items():
+                    try:
+                        cleaned[name] = self.fields[name]().clean(value)
+                    except forms.ValidationError as error:
+                        problems.extend(error.messages)
+                held = record.num_allocated or 0
+                if "stock" in cleaned and cleaned["stock"] < held:
+                    problems.append(_("%(held)s units are in orders not yet shipped or being paid for; stock cannot be lower.") % {"held": held})
+                if problems:
+                    errors[pk] = problems
+                    continue
+                changed = [name for name, field in (("price", "price"), ("stock", "num_in_stock"), ("alert", "low_stock_threshold"))
+                           if name in cleaned and cleaned[name] is not None and getattr(record, field) != cleaned[name]]
+                if not changed:
+                    continue
+                if "price" in changed:
+                    record.price = cleaned["price"]
+                if "stock" in changed:
+                    record.num_in_stock = cleaned["stock"]
+                if "alert" in changed:
+                    record.low_stock_threshold = cleaned["alert"]
+                # Only these columns: a payment holding stock at the same moment keeps its num_allocated.
+                record.save(update_fields=["price", "num_in_stock", "low_stock_threshold", "date_updated"])
+                if "price" in changed:
+                    product = record.product.parent or record.product
+                    moderation.seller_saved(product, False, changed=True)
+                    product.save()
+                saved += 1
+        if errors:
+            if saved:
+                messages.warning(request, ngettext("%(n)s variant saved.", "%(n)s variants saved.", saved) % {"n": saved})
+            messages.error(request, _("Some rows need your attention; they were not saved and what you typed is kept below."))
+            view = ProductListView()
+            view.setup(request)
+            view.partner = self.partner
+            view.object_list = view.get_queryset()
+            context = view.get_context_data(inline_values={pk: typed[pk] for pk in errors}, inline_errors=errors)
+            return TemplateResponse(request, view.template_name, context)
+        messages.success(request, ngettext("%(n)s variant saved.", "%(n)s variants saved.", saved) % {"n": saved} if saved
+                         else _("Nothing changed."))
+        return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/penjual/produk/") else "seller:products")

@@ -342,6 +342,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # New listings wait for staff approval, and changes to live listings are reviewed
 # after the fact, while this is on (LISTING_MODERATION=0 publishes at once).
 LISTING_MODERATION = env_bool("LISTING_MODERATION", True)
+# A variant is "low on stock" when fewer than this many units are left to sell (each variant may set
+# its own in the seller centre); its business is emailed once each time it drops below.
+LOW_STOCK_THRESHOLD = int(os.environ.get("LOW_STOCK_THRESHOLD", "3"))
 SELLER_MAX_IMAGES = 8
 SELLER_IMAGE_MAX_BYTES = 8 * 1024 * 1024
 SELLER_IMAGE_MIN_SIDE = 300

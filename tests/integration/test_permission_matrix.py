@@ -18,6 +18,8 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from backoffice import urls as backoffice_urls
+from promotions.models import Promotion
+from promotions.services import save_promotion
 from seller import urls as seller_urls
 from tests.factories import PartnerFactory, ProductFactory, make_user, place_order
 
@@ -32,6 +34,15 @@ SELLERS = {"seller_a", "seller_b"}
 A = {"seller_a"}
 STAFF = {"staff"}
 NOBODY = set()
+
+
+def promotions_of(partner):
+    """A's own promotion and a programme campaign with A in it (maker-promos)."""
+    now = timezone.now()
+    own = save_promotion(Promotion(partner=partner, title="Diskon A", value=10, starts=now, ends=now + timedelta(days=3)))
+    campaign = save_promotion(Promotion(title="Hari UMKM", slug="hari-umkm", value=5, starts=now, ends=now + timedelta(days=3)))
+    campaign.makers.add(partner)
+    return own, campaign
 
 
 @pytest.fixture
@@ -58,8 +69,10 @@ def world():
     order = place_order(users["shopper"], [(product, 1)])
     line = order.lines.get()
     invite = MemberInvitation.objects.create(partner=partner_a, email="baru@usaha.test")
+    promotion, campaign = promotions_of(partner_a)
     ids = {"product": product.pk, "order": order.number, "line": line.pk, "colleague": colleague.pk,
-           "partner": partner_a.pk, "compliance": compliance.pk, "token": invite.token}
+           "partner": partner_a.pk, "compliance": compliance.pk, "token": invite.token,
+           "stockrecord": product.stockrecords.get().pk, "promotion": promotion.pk, "campaign": campaign.pk}
     return users, ids
 
 
@@ -75,6 +88,12 @@ MATRIX = {
     "product-edit": ("/penjual/produk/{product}/", A, A, {"title": ""}),
     "product-publish": ("/penjual/produk/{product}/tayang/", NOBODY, A, {}),
     "product-delete": ("/penjual/produk/{product}/hapus/", A, A, {}),
+    # Inline price and stock: every record posted must be the seller's own (B posting A's is a 404).
+    "product-stock": ("/penjual/produk/stok/", NOBODY, A, {"stock-{stockrecord}": "7", "price-{stockrecord}": "150000"}),
+    "promotions": ("/penjual/promosi/", SELLERS, NOBODY, {}),
+    "promotion-create": ("/penjual/promosi/baru/", SELLERS, SELLERS, {"title": ""}),
+    "promotion-edit": ("/penjual/promosi/{promotion}/", A, A, {"title": ""}),
+    "promotion-end": ("/penjual/promosi/{promotion}/akhiri/", NOBODY, A, {}),
     "orders": ("/penjual/pesanan/", SELLERS, NOBODY, {}),
     "order-detail": ("/penjual/pesanan/{order}/", A, A, {"line": "{line}", "line{line}-status": "packed"}),
     "balance": ("/penjual/saldo/", SELLERS, NOBODY, {}),
@@ -100,6 +119,12 @@ BACKOFFICE_MATRIX = {
     "orders": ("/staf/pesanan/", STAFF, NOBODY, {}),
     "order": ("/staf/pesanan/{order}/", STAFF, STAFF, {"action": "refund", "refund-{line}": "1"}),
     "synonyms": ("/staf/sinonim/", STAFF, STAFF, {"groups": "kerudung, hijab"}),
+    "campaigns": ("/staf/kampanye/", STAFF, NOBODY, {}),
+    "campaign-create": ("/staf/kampanye/baru/", STAFF, STAFF, {"title": ""}),
+    "campaign-edit": ("/staf/kampanye/{campaign}/", STAFF, STAFF, {"title": ""}),
+    "campaign-end": ("/staf/kampanye/{campaign}/akhiri/", NOBODY, STAFF, {}),
+    "impact": ("/staf/dampak/", STAFF, NOBODY, {}),
+    "impact-csv": ("/staf/dampak/csv/", STAFF, NOBODY, {}),
 }
 
 # Oscar's dashboard is for programme staff only: sellers work in the seller centre.
@@ -173,7 +198,8 @@ def test_seller_b_learns_nothing_of_seller_a_from_status_codes(client, world):
     users, ids = world
     client.force_login(users["seller_b"])
     for real, missing in [(f"/penjual/produk/{ids['product']}/", "/penjual/produk/999999/"),
-                          (f"/penjual/pesanan/{ids['order']}/", "/penjual/pesanan/999999/")]:
+                          (f"/penjual/pesanan/{ids['order']}/", "/penjual/pesanan/999999/"),
+                          (f"/penjual/promosi/{ids['promotion']}/", "/penjual/promosi/999999/")]:
         assert client.get(real).status_code == client.get(missing).status_code == 404
 
 
