@@ -42,7 +42,7 @@ def statement(partner, month):
     closing = opening + sum((e.amount for e in entries), Decimal("0"))
     settled = LedgerEntry.objects.filter(partner=partner, kind=LedgerEntry.Kind.PAYOUT, note=f"settlement {month}").first()
     return {"partner": partner, "month": month, "month_start": start, "entries": entries, "opening": opening,
-            "closing": closing, "settled": settled}
+            "closing": closing, "settled": settled, "discounts": discount_totals(entries)}
 
 
 def as_csv(data):
@@ -54,7 +54,7 @@ def as_csv(data):
     writer.writerow([data["month_start"].isoformat(), "", _("Opening balance"), f"{data['opening']:.0f}", ""])
     for entry in data["entries"]:
         writer.writerow([timezone.localtime(entry.date_created).date().isoformat(), entry.order.number if entry.order else "",
-                         entry.get_kind_display(), f"{entry.amount:.0f}", entry.reference])
+                         entry_label(entry), f"{entry.amount:.0f}", entry.reference])
     writer.writerow(["", "", _("Closing balance"), f"{data['closing']:.0f}", ""])
     return response
 
@@ -151,6 +151,13 @@ def record_discounts(order, partner_id, discounts):
             LedgerEntry.objects.create(partner_id=partner_id, order=order, kind=LedgerEntry.Kind.CAMPAIGN, amount=amount,
                                        note=name[:255], reference=f"offer {promotion.offer_id}" if promotion else "")
     return carried
+
+
+def entry_label(entry):
+    """The kind of a ledger entry, naming the promotion or campaign for discounts."""
+    if entry.kind in (LedgerEntry.Kind.DISCOUNT, LedgerEntry.Kind.CAMPAIGN) and entry.note:
+        return f"{entry.get_kind_display()}: {entry.note}"
+    return entry.get_kind_display()
 
 
 def discount_totals(entries):

@@ -174,3 +174,173 @@ def test_a_makers_range_holds_only_their_products_even_when_others_are_posted(sh
     later = ProductFactory(title="Sandal Baru", stock__partner=shop["kemang"])
     ProductFactory(title="Keripik Baru", stock__partner=shop["cilincing"])
     assert set(everything.offer.condition.range.all_products()) == {shop["shoe"], later}
+
+
+# --- the seller centre and the back office -------------------------------------------------------
+@pytest.fixture
+def maker(shop):
+    user = make_user("penjual@kemang.test")
+    shop["kemang"].users.add(user)
+    return user
+
+
+def test_a_maker_creates_a_promotion_only_on_their_products(client, shop, maker):
+    client.force_login(maker)
+    other_product = shop["snack"]  # Cilincing's
+    response = client.post("/penjual/promosi/baru/", {
+        "title": "Diskon Sepatu", "kind": "percentage", "value": "15", "minimum": "", "code": "",
+        "starts": timezone.localdate().isoformat(), "ends": (timezone.localdate() + timedelta(days=7)).isoformat(),
+        "scope": "some", "products": [shop["shoe"].pk, other_product.pk]})
+    # Another maker's product is not a choice: the form says so and nothing is created.
+    assert response.status_code == 200 and "Pilih di antara produk Anda sendiri" in response.content.decode()
+    assert not Promotion.objects.exists()
+    response = client.post("/penjual/promosi/baru/", {
+        "title": "Diskon Sepatu", "kind": "percentage", "value": "15", "minimum": "Rp 100.000", "code": "sepatu15",
+        "starts": timezone.localdate().isoformat(), "ends": (timezone.localdate() + timedelta(days=7)).isoformat(),
+        "scope": "some", "products": [shop["shoe"].pk], "partner": shop["cilincing"].pk})
+    assert response.status_code == 302
+    promo = Promotion.objects.get()
+    assert promo.partner == shop["kemang"] and promo.minimum == Decimal("100000") and promo.code == "SEPATU15"
+    assert list(promo.offer.condition.range.all_products()) == [shop["shoe"]]
+    assert "Diskon Sepatu" in client.get("/penjual/promosi/").content.decode()
+    client.post(f"/penjual/promosi/{promo.pk}/akhiri/")
+    promo.refresh_from_db()
+    assert promo.ends <= timezone.now() and not promo.is_live
+
+
+@pytest.mark.parametrize("value, message", [("95", "1 sampai 90"), ("abc", "bilangan bulat"), ("9" * 15, "bilangan bulat"), ("9" * 40, "paling banyak 20"),
+                                            ("10\u202e", "bilangan bulat")])
+def test_bad_promotion_input_is_a_clear_message(client, shop, maker, value, message):
+    client.force_login(maker)
+    response = client.post("/penjual/promosi/baru/", {"title": "X", "kind": "percentage", "value": value, "starts": "2026-13-40",
+                                                      "ends": "", "scope": "all"})
+    page = response.content.decode()
+    assert response.status_code == 200 and message in page and "Pilih tanggal" in page
+    assert not Promotion.objects.exists()
+
+
+def test_staff_create_a_campaign_and_its_cost_is_listed(client, shop, test_payments, django_capture_on_commit_callbacks):
+    staff = make_user("staf@okoce.test", is_staff=True)
+    client.force_login(staff)
+    today = timezone.localdate()
+    response = client.post("/staf/kampanye/baru/", {
+        "title": "Hari UMKM", "kind": "percentage", "value": "10", "starts": today.isoformat(),
+        "ends": (today + timedelta(days=6)).isoformat(), "slug": "hari-umkm", "banner": "Hari UMKM: diskon 10%",
+        "makers": [shop["kemang"].pk], "kecamatan": [kecamatan("cilincing").pk]})
+    assert response.status_code == 302, response.context["form"].errors
+    campaign = Promotion.objects.get()
+    assert campaign.partner is None and set(campaign.offer.condition.range.all_products()) == {shop["shoe"], shop["snack"]}
+    client.logout()
+    fill_basket(client, (shop["snack"], 1))
+    pay_with_test_payment(client, django_capture_on_commit_callbacks)
+    client.force_login(staff)
+    page = client.get("/staf/kampanye/").content.decode()
+    assert "Hari UMKM" in page and "Rp\xa03.000" in page  # 10% of Rp 30.000, paid by the programme
+
+
+def test_statements_show_who_paid_for_the_discounts(client, shop, maker, test_payments, django_capture_on_commit_callbacks):
+    promotion(shop["kemang"], title="Diskon Kemang", value=10)
+    promotion(None, title="Hari UMKM", value=20, slug="hari-umkm", makers=[shop["cilincing"]])
+    fill_basket(client, (shop["shoe"], 1), (shop["snack"], 1))
+    pay_with_test_payment(client, django_capture_on_commit_callbacks)
+    client.force_login(maker)
+    month = timezone.localdate().strftime("%Y-%m")
+    page = client.get(f"/penjual/saldo/{month}/").content.decode()
+    assert "Diskon Kemang" in page and "Diskon untuk pembeli" in page
+    staff = make_user("staf@okoce.test", is_staff=True)
+    client.force_login(staff)
+    page = client.get(f"/staf/saldo/{shop['cilincing'].pk}/{month}/").content.decode()
+    assert "Hari UMKM" in page and "Diskon dibayar program" in page
+
+
+# --- inline price and stock, low stock, WhatsApp ------------------------------------------------------
+def test_inline_edit_saves_good_rows_keeps_bad_ones_and_refuses_another_makers(client, shop, maker, mailoutbox,
+                                                                              django_capture_on_commit_callbacks):
+    from tests.factories import parent_with_variants
+
+    shoes = parent_with_variants(shop["kemang"], sizes=("39", "40"))
+    r39, r40 = (c.stockrecords.get() for c in shoes.children.order_by("pk"))
+    client.force_login(maker)
+    page = client.get("/penjual/produk/").content.decode()
+    assert f'name="price-{r39.pk}"' in page and f'name="stock-{r40.pk}"' in page
+    response = client.post("/penjual/produk/stok/", {f"price-{r39.pk}": "Rp 300.000", f"stock-{r39.pk}": "8", f"alert-{r39.pk}": "2",
+                                                     f"price-{r40.pk}": "murah", f"stock-{r40.pk}": "-1", f"alert-{r40.pk}": "3"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "murah" in page and "Tulis harga dalam rupiah" in page  # the bad row comes back as typed, with the reason
+    r39.refresh_from_db()
+    r40.refresh_from_db()
+    assert (r39.price, r39.num_in_stock, r39.low_stock_threshold) == (Decimal("300000"), 8, 2)
+    assert r40.price == Decimal("295000") and r40.num_in_stock == 5
+    # Another maker's stock record: a 404 and nothing changes, even mixed with one's own.
+    snack = shop["snack"].stockrecords.get()
+    assert client.post("/penjual/produk/stok/", {f"stock-{snack.pk}": "0", f"stock-{r39.pk}": "1"}).status_code == 404
+    snack.refresh_from_db()
+    r39.refresh_from_db()
+    assert snack.num_in_stock == 10 and r39.num_in_stock == 8
+    # Dropping below the alert threshold emails the business once, and the overview lists it.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/penjual/produk/stok/", {f"stock-{r40.pk}": "2"})
+        client.post("/penjual/produk/stok/", {f"stock-{r40.pk}": "1"})
+    low = [m for m in mailoutbox if "Stok menipis" in m.subject]
+    assert len(low) == 1 and low[0].to == ["penjual@kemang.test"] and "hampir habis: tinggal" in low[0].body
+    assert "Stok menipis" in client.get("/penjual/").content.decode()
+    # Back above, then below again: a new email.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/penjual/produk/stok/", {f"stock-{r40.pk}": "9"})
+        client.post("/penjual/produk/stok/", {f"stock-{r40.pk}": "0"})
+    assert len([m for m in mailoutbox if "Stok menipis" in m.subject]) == 2
+
+
+def test_stock_held_for_a_payment_cannot_be_edited_away(client, shop, maker):
+    record = shop["shoe"].stockrecords.get()
+    type(record).objects.filter(pk=record.pk).update(num_allocated=2)
+    client.force_login(maker)
+    response = client.post("/penjual/produk/stok/", {f"stock-{record.pk}": "1"})
+    assert response.status_code == 200 and "2 unit" in response.content.decode()
+    record.refresh_from_db()
+    assert record.num_in_stock == 3 and record.num_allocated == 2
+
+
+def test_the_seller_chats_with_the_buyer_on_whatsapp_from_the_order(client, shop, maker, test_payments, django_capture_on_commit_callbacks):
+    fill_basket(client, (shop["shoe"], 1))
+    _attempt, order = pay_with_test_payment(client, django_capture_on_commit_callbacks)
+    client.force_login(maker)
+    page = client.get(f"/penjual/pesanan/{order.number}/").content.decode()
+    assert "https://wa.me/6281234567001?text=Halo%20Dewi%20Lestari" in page and order.number in page
+
+
+# --- charts and the impact page ------------------------------------------------------------------
+def test_the_seller_overview_charts_sales_by_month_as_svg(client, shop, maker, test_payments, django_capture_on_commit_callbacks):
+    fill_basket(client, (shop["shoe"], 2))
+    pay_with_test_payment(client, django_capture_on_commit_callbacks)
+    client.force_login(maker)
+    page = client.get("/penjual/").content.decode()
+    assert page.count("<svg viewBox=") >= 3 and "<script src" not in page.split("<svg", 1)[1].split("</section>", 1)[0]
+    assert "500 rb" in page  # this month's sales bar, Rp 500.000
+    assert "Sepatu Kulit" in page.split("Produk terlaris", 1)[1]
+
+
+def test_impact_page_and_csv_per_kecamatan_and_month(client, shop, test_payments, django_capture_on_commit_callbacks):
+    fill_basket(client, (shop["shoe"], 1), (shop["snack"], 1))
+    _attempt, order = pay_with_test_payment(client, django_capture_on_commit_callbacks)
+    # Staff settle Cilincing's balance by bank transfer; Kemang's is still owed.
+    from payments.settlements import settle
+    staff = make_user("staf@okoce.test", is_staff=True)
+    month = timezone.localdate().strftime("%Y-%m")
+    settle(shop["cilincing"], month, "BCA-77", staff)
+    client.force_login(staff)
+    page = client.get("/staf/dampak/").content.decode()
+    assert "<svg viewBox=" in page and "Cilincing" in page
+    rows = client.get("/staf/dampak/csv/").content.decode().splitlines()
+    assert rows[0].startswith("Kecamatan,Kota,")
+    cilincing = next(r for r in rows if r.startswith("Cilincing,"))
+    # Cilincing: 1 active member, 1 paid order, Rp 30.000 + 20.000 shipping − 1.500 commission paid out.
+    assert cilincing.endswith(",1,1,48500")
+    mampang = next(r for r in rows if r.startswith("Mampang Prapatan,"))
+    assert mampang.endswith(",1,1,0")
+    assert len(rows) == 1 + 44
+    months = client.get("/staf/dampak/csv/?per=bulan").content.decode().splitlines()
+    assert months[0] == "Bulan,Anggota baru,Pesanan dibayar,Dibayarkan ke anggota (Rp)" and len(months) == 13
+    assert months[-1] == f"{month},2,1,48500"
