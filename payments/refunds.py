@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Sum
 from oscar.core.loading import get_class, get_model
 
-from payments import gateways, stock
+from payments import gateways, settlements, stock
 from payments.models import LedgerEntry, PaymentAttempt, Refund
 from payments.services import PAID, PARTLY_REFUNDED, commission_on
 
@@ -37,7 +37,7 @@ def refund(order, quantities, user, include_shipping=False):
     if order.status not in (PAID, PARTLY_REFUNDED):
         raise RefundError("")
     attempt = PaymentAttempt.objects.filter(order=order).first()
-    per_partner, total, rows = {}, Decimal("0"), []
+    per_partner, total, rows, subsidy = {}, Decimal("0"), [], {}
     for line, quantity in quantities.items():
         if quantity <= 0:
             continue
@@ -46,6 +46,8 @@ def refund(order, quantities, user, include_shipping=False):
         amount = (line.line_price_incl_tax / line.quantity * quantity).quantize(Decimal("1"))
         rows.append((line, quantity, amount))
         per_partner.setdefault(line.partner, [Decimal("0"), Decimal("0")])[0] += amount
+        # A campaign's discount on these units goes back to the programme (settlements.py, promotions).
+        subsidy[line.partner] = subsidy.get(line.partner, Decimal("0")) + settlements.programme_share(line, quantity)
         total += amount
     shipping_back = Decimal("0")
     if include_shipping and not order.refunds.filter(line=None).exists():
@@ -68,9 +70,14 @@ def refund(order, quantities, user, include_shipping=False):
     if shipping_back:
         Refund.objects.create(order=order, line=None, amount=shipping_back, reference=reference, created_by=user)
     for partner, (sale, fee) in per_partner.items():
-        give_back = sale - commission_on(sale) + fee
+        from_programme = subsidy.get(partner, Decimal("0"))
+        give_back = sale - commission_on(sale + from_programme) + fee
         LedgerEntry.objects.create(partner=partner, order=order, kind=LedgerEntry.Kind.REFUND, amount=-give_back,
                                    reference=reference, created_by=user)
+        if from_programme:
+            LedgerEntry.objects.create(partner=partner, order=order, kind=LedgerEntry.Kind.CAMPAIGN, amount=-from_programme,
+                                       note="refund", reference=reference, created_by=user)
+            give_back += from_programme
         transfer = LedgerEntry.objects.filter(order=order, partner=partner, kind=LedgerEntry.Kind.TRANSFER, amount__lt=0).first()
         if transfer and give_back > 0:
             reversal = gateway.reverse_payout(transfer.reference, give_back, order.currency,

@@ -153,6 +153,12 @@ def record_discounts(order, partner_id, discounts):
     return carried
 
 
+def programme_share(line, quantity):
+    """The part of ``quantity`` units' discount the programme paid (campaigns): given back to it on a refund."""
+    paid = sum((amount for promotion, amount in line_discounts(line) if not paid_by_maker(promotion, line)), Decimal("0"))
+    return (paid / line.quantity * quantity).quantize(Decimal("1")) if paid and line.quantity else Decimal("0")
+
+
 def entry_label(entry):
     """The kind of a ledger entry, naming the promotion or campaign for discounts."""
     if entry.kind in (LedgerEntry.Kind.DISCOUNT, LedgerEntry.Kind.CAMPAIGN) and entry.note:

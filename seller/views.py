@@ -425,7 +425,7 @@ class TeamRemoveView(SellerRequiredMixin, View):
 
 
 # --- inline price and stock (maker-promos) ----------------------------------------------------
-INLINE_FIELD = re.compile(r"^(price|stock|alert)-(\d{1,12})$")
+INLINE_FIELD = re.compile(r"^(price|stock|alert)-(\d{1,9})$")
 
 
 def inline_rows(partner, products, values=None, errors=None):

@@ -115,6 +115,7 @@ class DemoLoader:
         self.load_products()
         self.load_stories()
         self.load_orders()
+        self.load_promotions()
         return self.created
 
     # --- structure ----------------------------------------------------------------
@@ -478,6 +479,42 @@ class DemoLoader:
             confirm_payment(attempt.pk, amount=attempt.amount, currency=attempt.currency, notify=False)
             placed += 1
         self.created["orders"] = placed
+
+    # --- promotions (maker-promos) ---------------------------------------------------
+    def load_promotions(self):
+        """The demo seller's own promotion and a programme campaign; demo orders spread over six months
+        so the seller's and staff's charts have a shape. Skipped for what exists."""
+        from datetime import timedelta
+
+        from payments.models import LedgerEntry
+        from promotions.models import Promotion
+        from promotions.services import save_promotion
+
+        Order = get_model("order", "Order")
+        now = timezone.now()
+        made = 0
+        partner = self.businesses[0][0]
+        if not Promotion.objects.filter(partner=partner).exists():
+            save_promotion(Promotion(partner=partner, title="Diskon Akhir Tahun", value=10, minimum=100000,
+                                     starts=now - timedelta(days=1), ends=now + timedelta(days=30)))
+            made += 1
+        if not Promotion.objects.filter(slug="pekan-umkm-jakarta").exists():
+            campaign = save_promotion(Promotion(title="Pekan UMKM Jakarta", slug="pekan-umkm-jakarta", value=15,
+                                                banner="Pekan UMKM Jakarta: diskon 15% dari program OK OCE",
+                                                starts=now - timedelta(days=1), ends=now + timedelta(days=6)))
+            campaign.kecamatan.set(Kecamatan.objects.filter(slug__in=["cilincing", "tebet", "kebayoran-baru"]))
+            campaign.makers.add(*[b for b, *_rest in self.businesses[1:4]])
+            save_promotion(campaign)
+            made += 1
+        self.created["promotions"] = made
+        demo = list(Order.objects.filter(guest_email__endswith="@pembeli.example").order_by("pk"))
+        this_month = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        if demo and all(o.date_placed >= this_month for o in demo):
+            for i, order in enumerate(demo):
+                back = timedelta(days=31 * (i % 6))
+                Order.objects.filter(pk=order.pk).update(date_placed=order.date_placed - back)
+                for entry in LedgerEntry.objects.filter(order=order):
+                    LedgerEntry.objects.filter(pk=entry.pk).update(date_created=entry.date_created - back)
 
     # --- founder stories ------------------------------------------------------------
     def load_stories(self):

@@ -344,3 +344,21 @@ def test_impact_page_and_csv_per_kecamatan_and_month(client, shop, test_payments
     months = client.get("/staf/dampak/csv/?per=bulan").content.decode().splitlines()
     assert months[0] == "Bulan,Anggota baru,Pesanan dibayar,Dibayarkan ke anggota (Rp)" and len(months) == 13
     assert months[-1] == f"{month},2,1,48500"
+
+
+def test_refunding_a_campaign_line_gives_the_programme_its_discount_back(client, shop, test_payments, django_capture_on_commit_callbacks):
+    from payments.refunds import refund
+
+    promotion(None, title="Hari UMKM", value=20, slug="hari-umkm", makers=[shop["cilincing"]])
+    promotion(shop["kemang"], title="Diskon Kemang", value=10)
+    fill_basket(client, (shop["shoe"], 1), (shop["snack"], 2))
+    _attempt, order = pay_with_test_payment(client, django_capture_on_commit_callbacks)
+    staff = make_user("staf@okoce.test", is_staff=True)
+    lines = {line.partner_id: line for line in order.lines.all()}
+    # The shopper gets back what they paid: Rp 225.000 for the shoe, Rp 24.000 for one kerupuk of two.
+    assert refund(order, {lines[shop["kemang"].pk]: 1, lines[shop["cilincing"].pk]: 1}, staff) == Decimal("225000") + Decimal("24000")
+    # Kemang keeps only its parcel fee; Cilincing keeps one kerupuk at full price, less commission, and its fee.
+    assert LedgerEntry.balance(shop["kemang"]) == Decimal("10000")
+    assert LedgerEntry.balance(shop["cilincing"]) == Decimal("30000") - Decimal("1500") + Decimal("20000")
+    # The programme paid Rp 12.000 for two kerupuk and got Rp 6.000 back.
+    assert sum(e.amount for e in LedgerEntry.objects.filter(kind="campaign")) == Decimal("6000")
