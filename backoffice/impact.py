@@ -62,7 +62,9 @@ class ImpactView(StaffRequiredMixin, TemplateView):
         places, monthly = per_kecamatan(), per_month(months)
         ranked = sorted((r for r in places if r["paid"] > 0), key=lambda r: -r["paid"])[:15]
         label = lambda m: date_format(m, "M")  # noqa: E731
-        totals = {key: sum(r[key] for r in places) for key in ("members", "orders", "paid")}
+        # An order with makers from two kecamatan counts in both rows, but once in the total.
+        totals = {"members": sum(r["members"] for r in places), "orders": paid_orders().count(),
+                  "paid": sum(r["paid"] for r in places)}
         return super().get_context_data(
             places=places, monthly=monthly, totals=totals, months=months,
             paid_chart=reports.ranking_chart([(r["kecamatan"].name, r["paid"]) for r in ranked], money=True),

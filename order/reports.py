@@ -68,17 +68,22 @@ def short_number(value):
     return formats.number_format(value, 0)
 
 
+def _n(value):
+    """A coordinate as SVG wants it: a dot for decimals whatever the language (templates localise floats)."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
 def bar_chart(points, money=False, width=360, height=180):
     """Vertical bars for [(label, value)]: {"width", "height", "bars": [{x, y, w, h, label, text, value}], "baseline"}."""
-    top, bottom = 18, 22
+    top, bottom, side = 18, 22, 14  # room for the value above the tallest bar and for labels at both ends
     n = max(len(points), 1)
     biggest = max((Decimal(v) for _l, v in points), default=Decimal("0")) or Decimal("1")
-    slot = width / n
+    slot = (width - 2 * side) / n
     bars = []
     for i, (label, value) in enumerate(points):
         h = float(Decimal(value) / biggest) * (height - top - bottom)
-        bars.append({"x": round(i * slot + slot * 0.15, 1), "w": round(slot * 0.7, 1), "y": round(height - bottom - h, 1),
-                     "h": round(h, 1), "vy": round(height - bottom - h - 4, 1), "cx": round(i * slot + slot / 2, 1), "label": label, "value": value,
+        bars.append({"x": _n(side + i * slot + slot * 0.15), "w": _n(slot * 0.7), "y": _n(height - bottom - h),
+                     "h": _n(h), "vy": _n(height - bottom - h - 4), "cx": _n(side + i * slot + slot / 2), "label": label, "value": value,
                      "text": short_number(value) if money else formats.number_format(value, 0)})
     return {"width": width, "height": height, "bars": bars, "baseline": height - bottom, "label_y": height - 6}
 
@@ -89,7 +94,7 @@ def ranking_chart(rows, money=False, width=360, row_height=34):
     bars = []
     for i, (name, value) in enumerate(rows):
         w = float(Decimal(value) / biggest) * (width - 70)
-        bars.append({"y": i * row_height, "text_y": i * row_height + 12, "bar_y": i * row_height + 16, "w": round(max(w, 1), 1),
-                     "name": name, "value": value, "value_x": round(max(w, 1) + 6, 1), "value_y": i * row_height + 27,
+        bars.append({"y": i * row_height, "text_y": i * row_height + 12, "bar_y": i * row_height + 16, "w": _n(max(w, 1)),
+                     "name": name, "value": value, "value_x": _n(max(w, 1) + 6), "value_y": i * row_height + 27,
                      "text": short_number(value) if money else formats.number_format(value, 0)})
     return {"width": width, "height": max(len(rows), 1) * row_height, "bars": bars}

@@ -515,6 +515,17 @@ class DemoLoader:
                 Order.objects.filter(pk=order.pk).update(date_placed=order.date_placed - back)
                 for entry in LedgerEntry.objects.filter(order=order):
                     LedgerEntry.objects.filter(pk=entry.pk).update(date_created=entry.date_created - back)
+        # Staff settled last month's balances by bank transfer (so the impact page shows money paid).
+        if demo and not LedgerEntry.objects.filter(reference__startswith="DEMO-BCA-").exists():
+            from payments.settlements import settle
+
+            staff = get_user_model().objects.filter(email=DEMO_USERS["staff"][0]).first()
+            last_day = this_month - timedelta(days=1)
+            month = last_day.strftime("%Y-%m")
+            for partner_id in set(LedgerEntry.objects.filter(order__in=demo, date_created__lt=this_month).values_list("partner", flat=True)):
+                if settle(Partner.objects.get(pk=partner_id), month, f"DEMO-BCA-{partner_id:04d}", staff).value == "paid":
+                    LedgerEntry.objects.filter(partner_id=partner_id, kind=LedgerEntry.Kind.PAYOUT, note=f"settlement {month}").update(
+                        date_created=last_day)
 
     # --- founder stories ------------------------------------------------------------
     def load_stories(self):
