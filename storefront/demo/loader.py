@@ -522,7 +522,9 @@ class DemoLoader:
             staff = get_user_model().objects.filter(email=DEMO_USERS["staff"][0]).first()
             last_day = this_month - timedelta(days=1)
             month = last_day.strftime("%Y-%m")
-            for partner_id in set(LedgerEntry.objects.filter(order__in=demo, date_created__lt=this_month).values_list("partner", flat=True)):
+            # (Not the demo seller's: its balance page shows money still owed.)
+            paid = LedgerEntry.objects.filter(order__in=demo, date_created__lt=this_month).exclude(partner=partner)
+            for partner_id in set(paid.values_list("partner", flat=True)):
                 if settle(Partner.objects.get(pk=partner_id), month, f"DEMO-BCA-{partner_id:04d}", staff).value == "paid":
                     LedgerEntry.objects.filter(partner_id=partner_id, kind=LedgerEntry.Kind.PAYOUT, note=f"settlement {month}").update(
                         date_created=last_day)
