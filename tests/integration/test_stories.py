@@ -116,6 +116,29 @@ def test_editor_submits_and_the_marketing_lead_approves_and_publishes(client, ed
     assert "Sepatu dari garasi" in page and "Sepatu yang baik dijahit dengan sabar." in page
 
 
+def test_wagtails_notification_emails_link_to_the_shops_base_url(client, editor, lead, index, maker, settings,
+                                                                  django_capture_on_commit_callbacks):
+    from django.core import mail
+    from wagtail.models import Site
+
+    settings.WAGTAILADMIN_BASE_URL = "https://okoce-mart.example"
+    assert Site.objects.get(is_default_site=True).root_url == "http://127.0.0.1:8000"  # SITE_DOMAIN's default
+    client.force_login(editor)
+    add_url = reverse("wagtailadmin_pages:add", args=["cms", "founderstorypage", index.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(add_url, story_form(maker, **{"action-submit": "submit"}))
+    story = FounderStoryPage.objects.get(slug="sepatu-dari-garasi")
+    task_state = story.current_workflow_state.current_task_state
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("wagtailadmin_pages:workflow_action", args=[story.pk, "approve", task_state.pk]), {"comment": ""})
+    sent = [m for m in mail.outbox if editor.email in m.to]
+    assert sent, [m.subject for m in mail.outbox]
+    bodies = " ".join([m.body for m in mail.outbox] + [html for m in mail.outbox for html, _type in getattr(m, "alternatives", [])])
+    assert "https://okoce-mart.example/cerita/sepatu-dari-garasi/" in " ".join(m.body for m in sent)
+    assert "127.0.0.1:8000" not in bodies
+
+
 def test_product_chooser_searches_only_products_a_shopper_can_see(client, editor, maker, rendang):
     hidden = ProductFactory(title="Rendang Paru Rahasia", stock__partner=maker, is_public=False)
     client.force_login(editor)
