@@ -148,6 +148,25 @@ def test_product_chooser_searches_only_products_a_shopper_can_see(client, editor
     assert hidden.title not in text(response)
 
 
+def test_product_chooser_shows_one_row_per_product_with_photo_maker_and_price_and_narrows_to_a_business(
+        client, editor, maker, rendang):
+    from tests.factories import parent_with_variants
+
+    shoes = parent_with_variants(maker, sizes=("39", "40", "41"), price=Decimal("285000"), title="Sepatu Rendang Kulit")
+    other = PartnerFactory(name="Dapur Tetangga")
+    ProductFactory(title="Rendang Tetangga", stock__partner=other, stock__price=Decimal("99000"))
+    client.force_login(editor)
+    url = reverse("product_chooser:choose_results")
+    page = text(client.get(url, {"q": "rendang"})).replace("\xa0", " ")
+    assert page.count("Sepatu Rendang Kulit") == 1  # the product, not its three sizes
+    assert "Dapur Uni Sari" in page and "Dapur Tetangga" in page  # the maker
+    assert "Rp 150.000" in page and "285.000" in page  # the price shoppers see
+    assert "<img" in page
+    narrowed = text(client.get(url, {"q": "rendang", "business": maker.pk}))
+    assert "Rendang Daging Sapi Original" in narrowed and shoes.title in narrowed
+    assert "Rendang Tetangga" not in narrowed
+
+
 def test_business_chooser_offers_active_members_only(client, editor, maker):
     PartnerFactory(name="Dapur Ditangguhkan", status="suspended")
     client.force_login(editor)
