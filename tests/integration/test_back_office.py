@@ -93,6 +93,7 @@ def test_staff_land_on_the_back_office_after_logging_in_and_are_not_offered_a_se
     assert reverse("dashboard:index") in page
     # The top bar offers staff their back office, not the seller centre's application form.
     assert f'href="{reverse("seller:home")}"' not in page
+    assert client.get(reverse("seller:home"))["Location"] == reverse("backoffice:home")
     # A shopper still lands where they were going, and is offered the seller centre.
     client.logout()
     make_user("pembeli@contoh.test", password="sandi-beli-1")
