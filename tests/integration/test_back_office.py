@@ -120,3 +120,13 @@ def test_a_refund_shows_what_will_be_refunded_and_waits_for_confirmation(staff_c
     # Asking for more than is left is refused before anything is shown as refundable.
     response = staff_client.post(url, {"action": "refund", f"refund-{line.pk}": "5"}, follow=True)
     assert response.redirect_chain and order.refunds.count() == 1
+
+
+def test_the_change_log_names_fields_as_staff_read_them_and_leaves_out_related_records(staff_client):
+    business = PartnerFactory(name="Usaha Tercatat")
+    business.founder_name = "Rina Catat"
+    business.save()
+    page = staff_client.get(reverse("backoffice:changes")).content.decode()
+    assert "Usaha Tercatat" in page and "Rina Catat" in page
+    # Not "basket_lines: None → basket.Line.None": no reverse relations, no "None", no raw field names.
+    assert ".None" not in page and "None →" not in page and "founder_name" not in page
