@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.db.models import Q, Sum
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 from oscar.core.loading import get_model
@@ -11,7 +11,7 @@ from backoffice.access import StaffRequiredMixin
 from payments import gateways
 from payments.gateways.base import GatewayError
 from payments.models import PaymentAttempt
-from payments.refunds import RefundError, refund, refundable_quantity
+from payments.refunds import RefundError, refund, refund_amount, refundable_quantity
 from payments.services import AWAITING_MART, confirm_payment
 from payments.settlements import Settlement, as_csv, month_bounds, recent_months, settle, statement
 
@@ -112,6 +112,8 @@ class OrderView(StaffRequiredMixin, TemplateView):
                 messages.error(request, _("Write how many units to refund as a whole number."))
                 return redirect("backoffice:order", number=number)
             quantities[line] = quantity
+        if request.POST.get("confirm") != "1":
+            return self.confirm_refund(order, quantities, include_shipping=bool(request.POST.get("shipping")))
         try:
             amount = refund(order, quantities, request.user, include_shipping=bool(request.POST.get("shipping")))
         except RefundError as error:
@@ -123,3 +125,19 @@ class OrderView(StaffRequiredMixin, TemplateView):
         else:
             messages.success(request, _("Refunded Rp %(amount)s.") % {"amount": f"{amount:,.0f}".replace(",", ".")})
         return redirect("backoffice:order", number=number)
+
+    def confirm_refund(self, order, quantities, include_shipping):
+        """A refund cannot be undone: first show staff what would go back to the shopper, line by line."""
+        rows = [(line, quantity, refund_amount(line, quantity)) for line, quantity in quantities.items() if quantity > 0]
+        if any(quantity > refundable_quantity(line) for line, quantity, _amount in rows):
+            messages.error(self.request, _("Cannot refund more than was bought (%(what)s).") % {
+                "what": ", ".join(line.title for line, quantity, _amount in rows if quantity > refundable_quantity(line))})
+            return redirect("backoffice:order", number=order.number)
+        shipping = order.shipping_incl_tax if include_shipping and not order.refunds.filter(line=None).exists() else 0
+        if not rows and not shipping:
+            messages.error(self.request, _("Choose what to refund; only paid orders can be refunded."))
+            return redirect("backoffice:order", number=order.number)
+        return render(self.request, "backoffice/refund_confirm.html", {
+            "order": order, "rows": rows, "shipping": shipping,
+            "total": sum(amount for _line, _quantity, amount in rows) + shipping,
+        })

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
@@ -164,6 +165,30 @@ class ChangeLogView(StaffRequiredMixin, ListView):
                 product_pk = 0
             entries = entries.filter(content_type=ContentType.objects.get_for_model(Product), object_pk=str(product_pk))
         return entries.order_by("-timestamp")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for entry in context["entries"]:
+            entry.readable_changes = readable_changes(entry)
+        return context
+
+
+def readable_changes(entry):
+    """An audit entry's changes as staff read them: [(field label, old, new)] with the fields'
+    translated names and choice labels; the record's id and the other records that point at it
+    (auditlog lists those as "None → app.Model.None" when a record is created) are left out."""
+    model = entry.content_type.model_class()
+    if model is None:
+        return [(name, *values) for name, values in entry.changes_dict.items()]
+    fields = {str(f.verbose_name): f for f in model._meta.concrete_fields if not f.primary_key}
+    rows = []
+    for label, values in entry.changes_display_dict.items():
+        if str(label) not in fields:
+            continue
+        old, new = ["" if value in (None, "None") else value for value in (list(values) + [None, None])[:2]]
+        if old != new:
+            rows.append((capfirst(label), old, new))
+    return rows
 
 
 class SynonymsView(StaffRequiredMixin, FormView):

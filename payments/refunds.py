@@ -24,6 +24,11 @@ def refundable_quantity(line):
     return line.quantity - done
 
 
+def refund_amount(line, quantity):
+    """What refunding ``quantity`` units of ``line`` gives back: its share of the line's price, in whole rupiah."""
+    return (line.line_price_incl_tax / line.quantity * quantity).quantize(Decimal("1"))
+
+
 @transaction.atomic
 def refund(order, quantities, user, include_shipping=False):
     """Refund ``quantities`` ({line: units}) of ``order``; returns the amount.
@@ -43,7 +48,7 @@ def refund(order, quantities, user, include_shipping=False):
             continue
         if quantity > refundable_quantity(line):
             raise RefundError(line.title)
-        amount = (line.line_price_incl_tax / line.quantity * quantity).quantize(Decimal("1"))
+        amount = refund_amount(line, quantity)
         rows.append((line, quantity, amount))
         per_partner.setdefault(line.partner, [Decimal("0"), Decimal("0")])[0] += amount
         # A campaign's discount on these units goes back to the programme (settlements.py, promotions).

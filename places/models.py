@@ -1,8 +1,12 @@
 """Kecamatan (districts of DKI Jakarta) and the programme's physical OK OCE Marts."""
 
+from datetime import timedelta
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -73,6 +77,47 @@ class Mart(models.Model):
     @property
     def is_open_now(self):
         return self.is_open_at(timezone.now())
+
+    def next_opening_after(self, moment):
+        """When the Mart next opens after ``moment`` (Jakarta time), within a week; None if it never does."""
+        local = timezone.localtime(moment)
+        for days_ahead in range(8):
+            day = local + timedelta(days=days_ahead)
+            for hours in self.hours_on(day.weekday()):
+                if days_ahead or hours.opens_at > local.time():
+                    return day.replace(hour=hours.opens_at.hour, minute=hours.opens_at.minute, second=0, microsecond=0)
+        return None
+
+    @property
+    def next_opening(self):
+        return self.next_opening_after(timezone.now())
+
+    def reopening_note(self, moment=None):
+        """What a closed Mart tells a shopper: "buka pukul 08.00", "buka besok pukul 08.00", "buka Senin pukul 08.00"."""
+        moment = moment or timezone.now()
+        opens = self.next_opening_after(moment)
+        if opens is None:
+            return ""
+        time = f"{opens:%H.%M}"
+        days = (opens.date() - timezone.localtime(moment).date()).days
+        if days == 0:
+            return gettext("opens at %(time)s") % {"time": time}
+        if days == 1:
+            return gettext("opens tomorrow at %(time)s") % {"time": time}
+        return gettext("opens %(day)s at %(time)s") % {"day": date_format(opens, "l"), "time": time}
+
+    @property
+    def phone_uri(self):
+        """A tel: link for the phone as written ("021-5550925" is +62 21 5550925)."""
+        digits = "".join(c for c in self.phone if c.isdigit())
+        if not digits:
+            return ""
+        return "tel:+62" + digits[1:] if digits.startswith("0") else "tel:+" + digits
+
+    @property
+    def map_url(self):
+        """The Mart on Google Maps (its documented search URL), which a phone opens in its maps app."""
+        return f"https://www.google.com/maps/search/?api=1&query={self.lat},{self.lon}"
 
 
 class OpeningHours(models.Model):

@@ -5,7 +5,7 @@
 # Services: PostgreSQL (Debian package), Chromium for browser tests (Debian package),
 # stripe-mock (Stripe's API test server, `go install` at a pinned tag), Elasticsearch 8
 # (Elastic's own build from Maven Central, run as a system user with Debian's id_ID hunspell),
-# Redis (Debian package).
+# Redis (Debian package), axe-core for the accessibility checks (npm, pinned).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STATE="$PWD/.services"
@@ -187,8 +187,21 @@ elasticsearch_down() {
   fi
 }
 
+# axe-core, the accessibility checker the browser tests inject into pages (npm package, pinned).
+AXE_VERSION="4.14.1"
+axe_up() {
+  local js="$STATE/axe/node_modules/axe-core/axe.min.js"
+  if ! grep -q "axe v$AXE_VERSION" "$js" 2>/dev/null; then
+    apt_install npm
+    log "installing axe-core $AXE_VERSION (npm)"
+    npm install --silent --no-audit --no-fund --prefix "$STATE/axe" "axe-core@$AXE_VERSION" >&2
+  fi
+  log "axe-core at $js"
+  echo "export AXE_JS=$js"
+}
+
 case "${1:-}" in
-  up) postgres_up; chromium_up; stripe_mock_up; redis_up; elasticsearch_up ;;
+  up) postgres_up; chromium_up; stripe_mock_up; redis_up; elasticsearch_up; axe_up ;;
   down) postgres_down; stripe_mock_down; redis_down; elasticsearch_down ;;
   *) echo "usage: $0 up|down" >&2; exit 2 ;;
 esac

@@ -28,7 +28,8 @@ class SellerRequiredMixin(AccessMixin):
         self.partner = business_of(request.user)
         if self.partner is None:
             if self.allow_inactive and request.method == "GET":
-                return redirect("seller:apply")
+                # Programme staff run the back office; they are not offered the application form.
+                return redirect("backoffice:home" if request.user.is_staff else "seller:apply")
             return TemplateResponse(request, "seller/not_a_member.html", status=403)
         if not self.partner.is_active and not self.allow_inactive:
             return TemplateResponse(request, "seller/not_active.html", {"partner": self.partner}, status=403)

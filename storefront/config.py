@@ -10,10 +10,12 @@ class Shop(OscarShop):
 
 
 class CustomerConfig(OscarCustomerConfig):
-    """Oscar's customer app with storefront.views.OrderLineView (a foreign line id is a 404)."""
+    """Oscar's customer app with storefront.views.OrderLineView (a foreign line id is a 404) and
+    storefront.views.AccountAuthView (staff land on the back office after logging in)."""
 
     def ready(self):
         super().ready()
-        from storefront.views import OrderLineView
+        from storefront.views import AccountAuthView, OrderLineView
 
         self.order_line_view = OrderLineView
+        self.login_view = AccountAuthView

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from oscar.apps.customer.views import AccountAuthView as OscarAccountAuthView
 from oscar.apps.customer.views import OrderLineView as OscarOrderLineView
 from oscar.core.loading import get_model
 
@@ -28,6 +29,16 @@ class OrderLineView(OscarOrderLineView):
         # exist); the line is shown on its order's page.
         self.get_object()
         return redirect("customer:order", order_number=self.kwargs["order_number"])
+
+
+class AccountAuthView(OscarAccountAuthView):
+    """Oscar's login and registration page; staff land on the programme back office (which links
+    to Oscar's dashboard), not on the dashboard, when no ``next`` page was asked for."""
+
+    def get_login_success_url(self, form):
+        if not form.cleaned_data["redirect_url"] and self.request.user.is_staff:
+            return reverse("backoffice:home")
+        return super().get_login_success_url(form)
 
 
 def login_locked_out(request, credentials, *args, **kwargs):

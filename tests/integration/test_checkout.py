@@ -301,7 +301,7 @@ def test_refund_one_line_through_stripe_reverses_the_transfer(client, shop, stri
     shoe_line = order.lines.get(partner=shop["kemang"])
     staff = make_user("keuangan@okoce.test", is_staff=True)
     client.force_login(staff)
-    response = client.post(f"/staf/pesanan/{order.number}/", {"action": "refund", f"refund-{shoe_line.pk}": "1"}, follow=True)
+    response = client.post(f"/staf/pesanan/{order.number}/", {"action": "refund", "confirm": "1", f"refund-{shoe_line.pk}": "1"}, follow=True)
     assert "Rp 250.000" in response.content.decode().replace("\xa0", " ")
     order.refresh_from_db()
     assert order.status == "Partly refunded"
@@ -313,7 +313,7 @@ def test_refund_one_line_through_stripe_reverses_the_transfer(client, shop, stri
     assert reversal.amount == Decimal("237500")
     assert LedgerEntry.balance(shop["kemang"]) == 0
     # Refunding more than was bought is refused.
-    client.post(f"/staf/pesanan/{order.number}/", {"action": "refund", f"refund-{shoe_line.pk}": "1"})
+    client.post(f"/staf/pesanan/{order.number}/", {"action": "refund", "confirm": "1", f"refund-{shoe_line.pk}": "1"})
     assert order.refunds.count() == 1
     assert StockRecord.objects.get(product=shop["shoe"]).num_allocated == 0  # not shipped: back on sale
 
@@ -385,7 +385,7 @@ def test_unpaid_or_cancelled_orders_cannot_be_refunded_or_marked_paid(client, sh
     order = Order.objects.get()
     line = order.lines.get()
     client.force_login(make_user("keuangan@okoce.test", is_staff=True))
-    client.post(f"/staf/pesanan/{order.number}/", {"action": "refund", f"refund-{line.pk}": "1"})
+    client.post(f"/staf/pesanan/{order.number}/", {"action": "refund", "confirm": "1", f"refund-{line.pk}": "1"})
     assert not order.refunds.exists() and not LedgerEntry.objects.exists()
     expire_holds(timezone.now() + timedelta(hours=49))
     client.post(f"/staf/pesanan/{order.number}/", {"action": "mart-paid"})

@@ -117,7 +117,7 @@ BACKOFFICE_MATRIX = {
     "balances": ("/staf/saldo/", STAFF, NOBODY, {}),
     "statement": ("/staf/saldo/{partner}/2026-11/", STAFF, STAFF, {"reference": "BCA-1"}),
     "orders": ("/staf/pesanan/", STAFF, NOBODY, {}),
-    "order": ("/staf/pesanan/{order}/", STAFF, STAFF, {"action": "refund", "refund-{line}": "1"}),
+    "order": ("/staf/pesanan/{order}/", STAFF, STAFF, {"action": "refund", "confirm": "1", "refund-{line}": "1"}),
     "synonyms": ("/staf/sinonim/", STAFF, STAFF, {"groups": "kerudung, hijab"}),
     "campaigns": ("/staf/kampanye/", STAFF, NOBODY, {}),
     "campaign-create": ("/staf/kampanye/baru/", STAFF, STAFF, {"title": ""}),

@@ -116,6 +116,29 @@ def test_editor_submits_and_the_marketing_lead_approves_and_publishes(client, ed
     assert "Sepatu dari garasi" in page and "Sepatu yang baik dijahit dengan sabar." in page
 
 
+def test_wagtails_notification_emails_link_to_the_shops_base_url(client, editor, lead, index, maker, settings,
+                                                                  django_capture_on_commit_callbacks):
+    from django.core import mail
+    from wagtail.models import Site
+
+    settings.WAGTAILADMIN_BASE_URL = "https://okoce-mart.example"
+    Site.objects.filter(is_default_site=True).update(hostname="127.0.0.1", port=8000)  # SITE_DOMAIN's default
+    client.force_login(editor)
+    add_url = reverse("wagtailadmin_pages:add", args=["cms", "founderstorypage", index.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(add_url, story_form(maker, **{"action-submit": "submit"}))
+    story = FounderStoryPage.objects.get(slug="sepatu-dari-garasi")
+    task_state = story.current_workflow_state.current_task_state
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("wagtailadmin_pages:workflow_action", args=[story.pk, "approve", task_state.pk]), {"comment": ""})
+    sent = [m for m in mail.outbox if editor.email in m.to]
+    assert sent, [m.subject for m in mail.outbox]
+    bodies = " ".join([m.body for m in mail.outbox] + [html for m in mail.outbox for html, _type in getattr(m, "alternatives", [])])
+    assert "https://okoce-mart.example/cerita/sepatu-dari-garasi/" in " ".join(m.body for m in sent)
+    assert "127.0.0.1:8000" not in bodies
+
+
 def test_product_chooser_searches_only_products_a_shopper_can_see(client, editor, maker, rendang):
     hidden = ProductFactory(title="Rendang Paru Rahasia", stock__partner=maker, is_public=False)
     client.force_login(editor)
@@ -123,6 +146,25 @@ def test_product_chooser_searches_only_products_a_shopper_can_see(client, editor
     assert response.status_code == 200
     assert "Rendang Daging Sapi Original" in text(response)
     assert hidden.title not in text(response)
+
+
+def test_product_chooser_shows_one_row_per_product_with_photo_maker_and_price_and_narrows_to_a_business(
+        client, editor, maker, rendang):
+    from tests.factories import parent_with_variants
+
+    shoes = parent_with_variants(maker, sizes=("39", "40", "41"), price=Decimal("285000"), title="Sepatu Rendang Kulit")
+    other = PartnerFactory(name="Dapur Tetangga")
+    ProductFactory(title="Rendang Tetangga", stock__partner=other, stock__price=Decimal("99000"))
+    client.force_login(editor)
+    url = reverse("product_chooser:choose_results")
+    page = text(client.get(url, {"q": "rendang"})).replace("\xa0", " ")
+    assert page.count("Sepatu Rendang Kulit") == 1  # the product, not its three sizes
+    assert "Dapur Uni Sari" in page and "Dapur Tetangga" in page  # the maker
+    assert "Rp 150.000" in page and "285.000" in page  # the price shoppers see
+    assert "<img" in page
+    narrowed = text(client.get(url, {"q": "rendang", "business": maker.pk}))
+    assert "Rendang Daging Sapi Original" in narrowed and shoes.title in narrowed
+    assert "Rendang Tetangga" not in narrowed
 
 
 def test_business_chooser_offers_active_members_only(client, editor, maker):

@@ -33,3 +33,21 @@ def mart():
 )
 def test_mart_open_status_uses_jakarta_time(mart, moment, is_open):
     assert mart.is_open_at(moment) is is_open
+
+
+def test_a_closed_mart_says_when_it_opens_again(mart):
+    from django.utils.translation import override
+
+    with override("id"):
+        # Friday 07:00: opens at 09.00 today; Friday 22:00: tomorrow; Saturday 22:00: Monday (closed on Sunday).
+        assert mart.reopening_note(datetime.datetime(2026, 11, 27, 7, 0, tzinfo=JAKARTA)) == "buka pukul 09.00"
+        assert mart.reopening_note(datetime.datetime(2026, 11, 27, 22, 0, tzinfo=JAKARTA)) == "buka besok pukul 09.00"
+        assert mart.reopening_note(datetime.datetime(2026, 11, 28, 22, 0, tzinfo=JAKARTA)) == "buka Senin pukul 09.00"
+    with override("en"):
+        assert mart.reopening_note(datetime.datetime(2026, 11, 28, 22, 0, tzinfo=JAKARTA)) == "opens Monday at 09.00"
+
+
+def test_a_mart_offers_tap_to_call_and_a_map(mart):
+    mart.phone = "021-5550925"
+    assert mart.phone_uri == "tel:+62215550925"
+    assert mart.map_url.endswith("query=-6.11,106.9")

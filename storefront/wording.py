@@ -1,0 +1,63 @@
+"""Oscar's, and django-auditlog's, sentences that the shop words itself in locale/id (and a few in locale/en).
+
+Oscar's own `id` catalogue leaves these in English or awkward ("dalam stok (44 available)",
+"proses untuk proses akhir"); our catalogues come first in LOCALE_PATHS, so their msgstr wins.
+Listing the msgids here keeps them in our catalogues when `make messages` runs: makemessages only
+keeps what it finds in this project's code. Nothing imports this module.
+"""
+
+from django.utils.translation import gettext_noop
+
+OVERRIDDEN = [
+    gettext_noop('In stock'),
+    gettext_noop('In stock (%d available)'),
+    gettext_noop('no stock available'),
+    gettext_noop('a maximum of %(max)d can be bought'),
+    gettext_noop('Items to buy now'),
+    gettext_noop('Items to buy later'),
+    gettext_noop('Items'),
+    gettext_noop('Qty'),
+    gettext_noop('Update'),
+    gettext_noop('Save for later'),
+    gettext_noop('Move to basket'),
+    gettext_noop('Voucher/promo code'),
+    gettext_noop('I have a voucher code...'),
+    gettext_noop('Add voucher'),
+    gettext_noop('Proceed to checkout'),
+    gettext_noop('Alternative shipping methods can be chosen during checkout'),
+    gettext_noop('Your basket is empty.'),
+    gettext_noop('Continue shopping'),
+    gettext_noop('Checkout'),
+    gettext_noop('We have merged a basket from a previous session. Its contents might have changed.'),
+    gettext_noop('Your basket has got some issues. Please correct any validation errors below.'),
+    gettext_noop('This product cannot be added to the basket because a price could not be determined for it.'),
+    gettext_noop("Voucher '%s' removed from basket"),
+    gettext_noop("You can't save an item for later if you're not logged in!"),
+    gettext_noop('Login or register'),
+    gettext_noop('Register'),
+    gettext_noop('Registering...'),
+    gettext_noop('Logging in...'),
+    gettext_noop("I've forgotten my password"),
+    gettext_noop('Your Store Statistics'),
+    gettext_noop('Total Orders'),
+    gettext_noop('Manage'),
+    gettext_noop('View Stock Alerts'),
+    gettext_noop('Total <em>open</em> baskets'),
+    gettext_noop('<em>Open</em> stock alerts'),
+    gettext_noop('<em>Closed</em> stock alerts'),
+    gettext_noop('Offers, vouchers'),
+    gettext_noop('Active <em>Vouchers</em>'),
+    gettext_noop('Active <em>%(offer_type)s</em> Offers'),
+    gettext_noop('Is public'),
+    gettext_noop('choose action'),
+    gettext_noop('Make products public'),
+    gettext_noop('Make products non-public'),
+    gettext_noop('Update product prices'),
+    gettext_noop('Fulfilment'),
+    gettext_noop('Fulfillment partner'),
+    gettext_noop('Fulfillment partners'),
+    gettext_noop('create'),
+    gettext_noop('update'),
+    gettext_noop('delete'),
+    gettext_noop('access'),
+]
