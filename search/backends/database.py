@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 from django.db import connection
 from django.db.models import (
-    Case, Exists, ExpressionWrapper, F, FloatField, Min, OuterRef, Prefetch, Q, Subquery, Value, When,
+    Case, Count, Exists, ExpressionWrapper, F, FloatField, Min, OuterRef, Prefetch, Q, Subquery, Value, When, Window,
 )
 from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
@@ -42,6 +42,32 @@ def has_stock(stock):
     return Q(Exists(stock.filter(product=OuterRef("pk")))) | Q(
         Exists(stock.filter(product__parent=OuterRef("pk"), product__is_public=True))
     )
+
+
+def held_by(stock):
+    """Browsable products whose own stock, or a public variant's, is one of ``stock``.
+
+    Uncorrelated IN lists (the few thousand products of a kecamatan or a business), not a
+    correlated EXISTS per product: the cost follows the scope, not the catalogue.
+    """
+    return Q(pk__in=stock.values("product_id")) | Q(
+        pk__in=stock.filter(product__parent__isnull=False, product__is_public=True).values("product__parent_id")
+    )
+
+
+def in_categories(categories):
+    """Products in any of ``categories``, without a join (no duplicates, no DISTINCT)."""
+    ProductCategory = get_model("catalogue", "ProductCategory")
+    return Q(pk__in=ProductCategory.objects.filter(category__in=categories).values("product_id"))
+
+
+def page_and_total(listing, offset, limit):
+    """The ids of one page and the listing's total, in one query (a window count) where possible."""
+    rows = list(listing.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[offset : offset + limit])
+    if rows:
+        return [pk for pk, _t in rows], rows[0][1]
+    # Past the end (or nothing): the total needs its own count, unless there is nothing at all.
+    return [], (listing.count() if offset else 0)
 
 
 def for_display(queryset):
@@ -80,9 +106,12 @@ class DatabaseBackend:
             filters["kecamatan"] = kecamatan
         if partner is not None:
             filters["pk"] = partner.pk
-        qs = Product.objects.browsable().filter(has_stock(sellable_stock(**filters)))
+        # for_sale: browsable and sellable, kept by search.forsale (an indexed column).
+        qs = Product.objects.filter(for_sale=True)
+        if filters:
+            qs = qs.filter(held_by(sellable_stock(**filters)))
         if category is not None:
-            qs = qs.filter(categories__in=category.get_descendants_and_self()).distinct()
+            qs = qs.filter(in_categories(category.get_descendants_and_self()))
         if query:
             qs, _terms = self.match(qs, query_tokens(query))
         return self.sort(qs, sort)
@@ -144,8 +173,7 @@ class DatabaseBackend:
         if sort == Sort.RELEVANCY and not tokens:
             sort = Sort.NEWEST
         listing = self.sort(listing, sort, near=q.near, ranked_tokens=tokens)
-        total = listing.count()
-        ids = list(listing.values_list("pk", flat=True)[q.offset : q.offset + q.limit])
+        ids, total = page_and_total(listing, q.offset, q.limit)
         facet_results = self.facet_counts(q, facets, base, corrected or " ".join(tokens)) if q.with_facets else []
         return SearchResults(ids=ids, total=total, facets=facet_results, engine=self.name, corrected=corrected)
 
@@ -227,8 +255,7 @@ def suggestions_from_database(prefix, limit=6):
     if len(prefix) < 2:
         return {"products": [], "businesses": [], "kecamatan": []}
     products = (
-        Product.objects.browsable()
-        .filter(has_stock(sellable_stock()))
+        Product.objects.filter(for_sale=True)
         .filter(Q(title__istartswith=prefix) | Q(title__icontains=f" {prefix}"))
         .order_by("title")
         .values_list("title", flat=True)
