@@ -52,9 +52,13 @@ def fragment_key(name, product_id, version):
 
 
 def cached_fragments(name, versions):
-    """The ids among ``versions`` ({id: version}) whose fragment ``name`` is in the cache."""
+    """{id: HTML} of fragment ``name`` for the products of ``versions`` ({id: version}) found in the cache.
+
+    One round trip for a whole listing; the HTML is handed to ``{% productcache %}`` through
+    ``product._fragments`` so it does not ask again, card by card.
+    """
     keys = {fragment_key(name, pk, v): pk for pk, v in versions.items()}
-    return {keys[k] for k in cache.get_many(list(keys))}
+    return {keys[k]: html for k, html in cache.get_many(list(keys)).items()}
 
 
 def bump(ids):

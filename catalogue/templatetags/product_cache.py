@@ -27,7 +27,11 @@ class ProductCacheNode(template.Node):
         version = getattr(product, "_cache_version", None)
         if not version:
             return self.nodelist.render(context)
-        key = fragment_key(self.name.resolve(context), product.pk, version)
+        name = self.name.resolve(context)
+        html = getattr(product, "_fragments", {}).get(name)  # read with the listing's other cards
+        if html is not None:
+            return mark_safe(html)
+        key = fragment_key(name, product.pk, version)
         html = cache.get(key)
         if html is None:
             html = self.nodelist.render(context)

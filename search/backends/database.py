@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 from django.db import connection
 from django.db.models import (
-    Case, Count, Exists, ExpressionWrapper, F, FloatField, Min, OuterRef, Prefetch, Q, Subquery, Value, When, Window,
+    Case, Exists, ExpressionWrapper, F, FloatField, Min, OuterRef, Prefetch, Q, Subquery, Value, When,
 )
 from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
@@ -62,12 +62,14 @@ def in_categories(categories):
 
 
 def page_and_total(listing, offset, limit):
-    """The ids of one page and the listing's total, in one query (a window count) where possible."""
-    rows = list(listing.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")[offset : offset + limit])
-    if rows:
-        return [pk for pk, _t in rows], rows[0][1]
-    # Past the end (or nothing): the total needs its own count, unless there is nothing at all.
-    return [], (listing.count() if offset else 0)
+    """The ids of one page and the listing's total.
+
+    Both are cheap now that the listing filters on the indexed ``for_sale`` column: the page is
+    read in index order and stops at ``limit``, the count scans the covering index. (A window
+    ``COUNT(*) OVER ()`` in the page's query was measured slower: it defeats the early stop.)
+    Always both, so a listing runs the same queries whatever its size.
+    """
+    return list(listing.values_list("pk", flat=True)[offset : offset + limit]), listing.count()
 
 
 def for_display(queryset):

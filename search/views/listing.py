@@ -58,12 +58,14 @@ def products_in_order(ids):
     # Cards already cached need no prices, stock or photos: a light row is enough (and correct
     # for anything outside the cached fragment, which loads what it reads).
     cached = cached_fragments("card", cache_versions)
-    found = {p.pk: p for p in Product.objects.filter(pk__in=cached).only(*LIGHT_FIELDS)} if cached else {}
+    found = {p.pk: p for p in Product.objects.filter(pk__in=list(cached)).only(*LIGHT_FIELDS)} if cached else {}
     rest = [pk for pk in ids if pk not in found]
     if rest:
         found.update({p.pk: p for p in for_display(Product.objects.filter(pk__in=rest))})
     for pk, product in found.items():
         product._cache_version = cache_versions[pk]
+        if pk in cached:
+            product._fragments = {"card": cached[pk]}
     # A product deleted since the engine indexed it is simply left out.
     return [found[pk] for pk in ids if pk in found]
 

@@ -247,7 +247,7 @@ def listed():
 
 def card_is_cached(product):
     (pk, version), = versions.versions_for([product.pk]).items()
-    return versions.cached_fragments("card", {pk: version}) == {pk}
+    return set(versions.cached_fragments("card", {pk: version})) == {pk}
 
 
 def test_a_card_is_served_from_the_cache_the_second_time(client, listed):
