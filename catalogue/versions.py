@@ -71,7 +71,9 @@ def bump(ids):
         cache.set_many({k: _new() for k in keys}, TIMEOUT)
 
     write()
-    transaction.on_commit(write, robust=True)
+    # Inside a transaction, again once it commits (outside one, the write above came after the data).
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(write, robust=True)
 
 
 def category_menu_changed(sender=None, **kwargs):

@@ -151,11 +151,12 @@ def receive_product_view(sender, product, user, **kwargs):
 
 
 def _flush_at_exit():
+    if not any(_pending.values()):
+        return
     try:
-        if _pending:
-            flush()
-    except Exception:  # the database may be gone at exit; nothing more to do
-        logger.warning("Product view counts lost at exit: %s", sum(_pending.values()))
+        flush()
+    except Exception:  # noqa: BLE001 - the database (or the log's stream) may be gone at exit; nothing more to do
+        pass
 
 
 atexit.register(_flush_at_exit)

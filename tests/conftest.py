@@ -39,9 +39,13 @@ def _fresh_cache(settings):
     }
     from django.core.cache import cache
 
+    from catalogue import viewcounts
+
     cache.clear()
+    viewcounts._pending.clear()  # product views counted in this process: one test's, not the next's
     yield
     cache.clear()
+    viewcounts._pending.clear()
 
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
