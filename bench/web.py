@@ -74,6 +74,7 @@ def main():
     failures = []
     try:
         session = wb.shopper(port, pages)
+        home_weight = wb.home_weight(port)
         per_page = {p.name: [] for p in pages}
         for page in pages:  # warm every worker's caches before timing anything
             method, path, body, headers = wb.page_request(page, session)
@@ -110,6 +111,7 @@ def main():
         "search_backend": env["SEARCH_BACKEND"],
         "load_before": load_before,
         "load_after": wb.loadavg(),
+        "home_weight": home_weight,
     }
     markdown = wb.table(pages, results, counts, meta)
     png_writer = None

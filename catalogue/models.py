@@ -28,9 +28,15 @@ class Product(AbstractProduct):
         help_text=_("An approved listing that its seller changed; it stays in the shop until staff review it."),
     )
     moderation_reason = models.TextField(_("reason for rejection"), blank=True)
+    # Denormalised "listed in the shop": browsable (public, not a variant) and stock held by an
+    # active member business (its own or a public variant's). Kept by search.forsale.refresh on
+    # every change that affects it, so listings filter and count on an index, not a correlated EXISTS.
+    for_sale = models.BooleanField(_("for sale"), default=False, editable=False)
 
     class Meta(AbstractProduct.Meta):
-        pass
+        indexes = [
+            models.Index(fields=["for_sale", "-date_created", "-id"], name="catalogue_product_forsale_new"),
+        ]
 
     def sync_visibility(self):
         """Derive Oscar's ``is_public`` from the seller's wish and the programme's review."""

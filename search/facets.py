@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from places.models import Kecamatan
-from search.backends.database import has_stock, sellable_stock
+from search.backends.database import has_stock, held_by, in_categories, sellable_stock
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -115,9 +115,9 @@ class Facets:
     def apply(self, qs, skip=None):
         chosen = self.selected
         if chosen["kecamatan"] and skip != "kecamatan":
-            qs = qs.filter(has_stock(sellable_stock(kecamatan__slug__in=chosen["kecamatan"])))
+            qs = qs.filter(held_by(sellable_stock(kecamatan__slug__in=chosen["kecamatan"])))
         if chosen["kategori"] and skip != "kategori":
-            qs = qs.filter(categories__in=categories_with_descendants(chosen["kategori"])).distinct()
+            qs = qs.filter(in_categories(categories_with_descendants(chosen["kategori"])))
         if chosen["jenis"] and skip != "jenis":
             qs = qs.filter(product_class__slug__in=chosen["jenis"])
         if chosen["harga"] and skip != "harga":

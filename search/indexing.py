@@ -5,6 +5,8 @@ moderation decision or a certificate calls ``product_changed(ids)``:
 
 * the database engine's search text (``ProductText``) is rewritten at once,
   in the same transaction, so the database engine never lags;
+* ``Product.for_sale`` is recomputed (``search.forsale``) and the products'
+  cached fragments are dropped (``catalogue.versions.bump``);
 * when Elasticsearch is the engine, an ``IndexQueue`` row per product is
   written in the same transaction (durable: it survives an unreachable
   cluster and a crash), and after the commit ``flush()`` sends the queued
@@ -21,6 +23,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from oscar.core.loading import get_model
 
+from catalogue import versions
+from search import forsale
 from search import text as textmod
 from search.models import IndexQueue, ProductText, SearchTerm
 from search.records import build_records, now_version
@@ -94,6 +98,8 @@ def product_changed(ids):
     ids = root_ids(ids)
     if not ids:
         return
+    forsale.refresh(ids)
+    versions.bump(ids)
     version = now_version()
     records = build_records(ids)
     write_texts(records, removed_ids=ids - {r.id for r in records}, version=version)
@@ -145,7 +151,8 @@ def flush(limit=None):
 
 
 def rebuild_texts(progress=None, batch=1000):
-    """Rewrite every product's database search text (after a bulk load)."""
+    """Rewrite every product's database search text (after a bulk load), and every ``for_sale`` flag."""
+    forsale.refresh()
     ids = list(Product.objects.browsable().order_by("pk").values_list("pk", flat=True))
     ProductText.objects.exclude(product_id__in=Product.objects.browsable().values("pk")).delete()
     for start in range(0, len(ids), batch):
@@ -174,12 +181,15 @@ def batches(size=1000):
 def stock_changed(stockrecord_ids):
     """Holds, releases and shipments change "in stock" without a save signal.
 
-    The database engine reads stock live, so only Elasticsearch needs telling.
+    The database engine reads stock live, so only Elasticsearch needs telling, and the
+    products' cached fragments (``catalogue.versions``) are dropped.
     """
-    if not elasticsearch_enabled() or is_paused():
+    if is_paused():
         return
     StockRecord = get_model("partner", "StockRecord")
     ids = root_ids(set(StockRecord.objects.filter(pk__in=list(stockrecord_ids)).values_list("product_id", flat=True)))
-    if ids:
+    # A hold or a shipment can sell a product out: its cached cards are stale.
+    versions.bump(ids)
+    if ids and elasticsearch_enabled():
         IndexQueue.objects.bulk_create([IndexQueue(product_id=i) for i in ids])
         transaction.on_commit(flush_soon, robust=True)

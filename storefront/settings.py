@@ -208,12 +208,43 @@ else:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "okoce",
+# Local memory by default (one process: the dev server, tests). With REDIS_URL (e.g.
+# redis://127.0.0.1:6379/1) every worker and process shares one cache through django-redis:
+# facet counts, product cards, the catalogue version that invalidates them, and the product
+# view counts (catalogue.viewcounts). Redis down: the shop keeps answering, uncached.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "okoce"),
+            "TIMEOUT": 3600,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
     }
-}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "okoce",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# How long a product card's HTML is kept (it is also dropped by any catalogue change).
+CARD_CACHE_SECONDS = int(os.environ.get("CARD_CACHE_SECONDS", "3600"))
+# How long the home page's programme figures (impact table, dot map, member and Mart counts) are shared.
+HOME_STATS_SECONDS = int(os.environ.get("HOME_STATS_SECONDS", "300"))
+# Product page views are counted in the cache and written to Oscar's analytics in batches:
+# with Redis by `manage.py flush_view_counts`; with the local-memory cache every
+# VIEW_COUNT_BATCH views or VIEW_COUNT_SECONDS seconds (catalogue/viewcounts.py).
+VIEW_COUNT_BATCH = int(os.environ.get("VIEW_COUNT_BATCH", "200"))
+VIEW_COUNT_SECONDS = int(os.environ.get("VIEW_COUNT_SECONDS", "60"))
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out login before any password is checked.

@@ -27,13 +27,57 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Cached facet counts must not leak from one test's catalogue into another's."""
+def _fresh_cache(settings):
+    """Each test gets its own empty local-memory cache: cached facet counts and product cards
+    must not leak from one test's catalogue into another's, and a REDIS_URL in the environment
+    (CI exports one) must not make tests share, or clear, a Redis other processes use.
+    Tests of the Redis cache itself use the ``redis_cache`` fixture."""
+    import uuid
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
     from django.core.cache import cache
 
+    from catalogue import viewcounts
+
     cache.clear()
+    viewcounts._pending.clear()  # product views counted in this process: one test's, not the next's
     yield
     cache.clear()
+    viewcounts._pending.clear()
+
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on the Redis at REDIS_URL (skips without one unless STRICT_SERVICES=1),
+    under a key prefix of this test's own; its keys are deleted afterwards (never FLUSHDB: other
+    processes share the server)."""
+    import uuid
+
+    require(bool(REDIS_URL), "REDIS_URL is not set: no Redis to test the shared cache with")
+    prefix = f"test-{uuid.uuid4().hex[:10]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 2},
+        }
+    }
+    from django_redis import get_redis_connection
+
+    client = get_redis_connection("default")
+    try:
+        client.ping()
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no Redis here"
+        require(False, f"Redis at {REDIS_URL} is not reachable: {exc}")
+    yield settings.CACHES["default"]
+    for key in client.scan_iter(match=f"{prefix}*"):
+        client.delete(key)
 
 
 @pytest.fixture(autouse=True)

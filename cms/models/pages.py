@@ -58,6 +58,8 @@ class HomePage(Page):
             return self.get_translation(default).specific.route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
+        from django.conf import settings
+        from django.core.cache import cache
         from oscar.core.loading import get_model
 
         from cms.models.stories import FounderStoryPage, in_active_language
@@ -77,11 +79,18 @@ class HomePage(Page):
             .select_related("business__kecamatan").prefetch_related("hero_image__renditions")
             .order_by("-first_published_at")[:3]
         )
-        context["impact"] = impact_by_kecamatan()
+        # Programme figures: the same for every shopper and slow to count, so shared through the
+        # cache for a few minutes (HOME_STATS_SECONDS); a new member or order shows by then.
+        impact, dots, maker_count, mart_count = cache.get_or_set(
+            "home:stats",
+            lambda: (
+                impact_by_kecamatan(), dot_map(),
+                Partner.objects.filter(status=Partner.Status.ACTIVE).count(), Mart.objects.count(),
+            ),
+            settings.HOME_STATS_SECONDS,
+        )
+        context.update(impact=impact, dots=dots, maker_count=maker_count, mart_count=mart_count)
         context["kota_groups"] = Kecamatan.objects.by_kota()
-        context["dots"] = dot_map()
-        context["maker_count"] = Partner.objects.filter(status=Partner.Status.ACTIVE).count()
-        context["mart_count"] = Mart.objects.count()
         return context
 
 

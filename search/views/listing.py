@@ -11,12 +11,14 @@ from django.views.generic import ListView
 from oscar.apps.search.signals import user_search
 from oscar.core.loading import get_class, get_model
 
+from catalogue.versions import cached_fragments, versions_for
 from search import groups
 from search.backends import SearchQuery, Sort, get_backend
 from search.backends.database import for_display
 from search.facets import Facets
 
 NEAR_SESSION_KEY = "near_kecamatan"
+LIGHT_FIELDS = ("id", "structure", "is_public", "parent_id", "title", "slug", "product_class_id", "for_sale")
 
 SearchForm = get_class("search.forms", "SearchForm")
 Category = get_model("catalogue", "Category")
@@ -47,8 +49,23 @@ class ResultWindow:
 
 
 def products_in_order(ids):
-    """Products for display, in the order a search engine returned their ids."""
-    found = {p.pk: p for p in for_display(Product.objects.filter(pk__in=ids))}
+    """Products for display, in the order a search engine returned their ids.
+
+    Their cache versions are read first, then the products: a card cached under a version
+    (``{% productcache %}``) then never shows data older than that version.
+    """
+    cache_versions = versions_for(ids)
+    # Cards already cached need no prices, stock or photos: a light row is enough (and correct
+    # for anything outside the cached fragment, which loads what it reads).
+    cached = cached_fragments("card", cache_versions)
+    found = {p.pk: p for p in Product.objects.filter(pk__in=list(cached)).only(*LIGHT_FIELDS)} if cached else {}
+    rest = [pk for pk in ids if pk not in found]
+    if rest:
+        found.update({p.pk: p for p in for_display(Product.objects.filter(pk__in=rest))})
+    for pk, product in found.items():
+        product._cache_version = cache_versions[pk]
+        if pk in cached:
+            product._fragments = {"card": cached[pk]}
     # A product deleted since the engine indexed it is simply left out.
     return [found[pk] for pk in ids if pk in found]
 

@@ -123,7 +123,9 @@ def server(tmp_path):
         url = f"sqlite:///{db['NAME']}"
     port = free_port()
     env = dict(os.environ, DATABASE_URL=url, DEBUG="1", TEST_PAYMENTS="1", STRIPE_SECRET_KEY="", LOG_LEVEL="WARNING",
-               MEDIA_ROOT=str(tmp_path / "media"), LISTING_MODERATION="0", LOGIN_FAILURE_LIMIT="1000")
+               MEDIA_ROOT=str(tmp_path / "media"), LISTING_MODERATION="0", LOGIN_FAILURE_LIMIT="1000",
+               # Its own keys in a shared Redis: this test database's product ids must not meet cached cards of another's.
+               CACHE_KEY_PREFIX=f"test-{os.getpid()}-{port}")
     log = open(tmp_path / "gunicorn.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "storefront.wsgi:application", "--bind", f"127.0.0.1:{port}",

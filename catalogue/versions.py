@@ -1,0 +1,97 @@
+"""Per-product cache versions: the key that makes cached product HTML correct.
+
+A product card (and any other fragment about one product) is cached under its product's
+version. Every change that can alter what the card shows (price, stock, a hold, moderation,
+``is_public``, the maker's suspension, a photo) reaches ``bump(ids)`` through
+``search.indexing``; the next request reads a new version, so it renders afresh and never
+sees the old fragment. Versions live in the shared cache (Redis with ``REDIS_URL``), so a
+change made in one process is seen by every worker on its next request.
+
+``bump`` sets the new version at once (the same request and the same transaction see it)
+and again after the commit: a request that read the old rows before the commit and the
+new version before the first bump finished cannot keep its stale copy under the version
+that follows the commit. Readers must take versions *before* reading the products
+(``versions_for`` in ``search.views.listing.products_in_order``).
+"""
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+PREFIX = "pv:"
+TIMEOUT = 7 * 24 * 3600
+
+
+def _new():
+    return uuid.uuid4().hex[:12]
+
+
+def versions_for(ids):
+    """{product id: version} for ``ids``; products never seen get a fresh version."""
+    ids = list(ids)
+    found = cache.get_many([PREFIX + str(i) for i in ids])
+    versions = {}
+    for i in ids:
+        key = PREFIX + str(i)
+        value = found.get(key)
+        if value is None:
+            # add, not set: a bump made meanwhile must win over this first reader.
+            value = _new()
+            if not cache.add(key, value, TIMEOUT):
+                value = cache.get(key) or value
+        versions[i] = value
+    return versions
+
+
+def fragment_key(name, product_id, version):
+    """The cache key of fragment ``name`` of a product at ``version``, in the active language."""
+    from django.utils.translation import get_language
+
+    return f"frag:{name}:{product_id}:{version}:{get_language()}"
+
+
+def cached_fragments(name, versions):
+    """{id: HTML} of fragment ``name`` for the products of ``versions`` ({id: version}) found in the cache.
+
+    One round trip for a whole listing; the HTML is handed to ``{% productcache %}`` through
+    ``product._fragments`` so it does not ask again, card by card.
+    """
+    keys = {fragment_key(name, pk, v): pk for pk, v in versions.items()}
+    return {keys[k]: html for k, html in cache.get_many(list(keys)).items()}
+
+
+def bump(ids):
+    """Products ``ids`` (browsable ids) changed: their cached fragments are stale from now on."""
+    keys = [PREFIX + str(i) for i in ids if i]
+    if not keys:
+        return
+
+    def write():
+        cache.set_many({k: _new() for k in keys}, TIMEOUT)
+
+    write()
+    # Inside a transaction, again once it commits (outside one, the write above came after the data).
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(write, robust=True)
+
+
+def category_menu_changed(sender=None, **kwargs):
+    """A category was saved or deleted: drop the site menu cached in oscar/layout.html."""
+    from django.conf import settings
+    from django.core.cache.utils import make_template_fragment_key
+
+    cache.delete_many([make_template_fragment_key("category-menu", [code]) for code, _name in settings.LANGUAGES])
+
+
+def story_changed(sender=None, instance=None, **kwargs):
+    """A page was published, unpublished or deleted: a founder story drops its business's cached teaser."""
+    from django.conf import settings
+    from django.core.cache.utils import make_template_fragment_key
+
+    page = getattr(instance, "specific_deferred", instance)
+    business_id = getattr(page, "business_id", None)
+    if business_id:
+        cache.delete_many(
+            [make_template_fragment_key("maker-story", [business_id, code]) for code, _name in settings.LANGUAGES]
+        )

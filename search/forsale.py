@@ -1,0 +1,29 @@
+"""``Product.for_sale``: the one place it is computed.
+
+A product is for sale when it is browsable (public, not a variant) and stock of it, or of one
+of its public variants, is held by an active member business (``search.backends.database
+.sellable_stock``). Listings filter and count on the indexed flag; ``refresh`` recomputes it
+for the products a change touched. It is called by ``search.indexing.product_changed``, which
+every change that can affect it reaches: a product or variant saved or deleted (``is_public``,
+moderation), a stock record saved or deleted, a member business saved (suspension,
+reactivation), and after a bulk load (``rebuild_texts``).
+"""
+
+from django.db.models import Q
+from oscar.core.loading import get_model
+
+Product = get_model("catalogue", "Product")
+
+
+def for_sale_q():
+    from search.backends.database import has_stock, sellable_stock
+
+    return Q(parent=None, is_public=True) & has_stock(sellable_stock())
+
+
+def refresh(ids=None):
+    """Recompute ``for_sale`` for products ``ids`` (browsable ids), or for every product."""
+    products = Product.objects.all() if ids is None else Product.objects.filter(pk__in=list(ids))
+    on = products.filter(for_sale_q()).exclude(for_sale=True).update(for_sale=True)
+    off = products.filter(for_sale=True).exclude(for_sale_q()).update(for_sale=False)
+    return on, off
