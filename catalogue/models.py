@@ -28,6 +28,9 @@ class Product(AbstractProduct):
         help_text=_("An approved listing that its seller changed; it stays in the shop until staff review it."),
     )
     moderation_reason = models.TextField(_("reason for rejection"), blank=True)
+    # Denormalised like Oscar's ``rating`` (the average of visible reviews), so cards and both
+    # search engines read the count without a query per product.
+    num_reviews = models.PositiveIntegerField(_("number of reviews"), default=0, editable=False)
 
     class Meta(AbstractProduct.Meta):
         pass
@@ -36,6 +39,21 @@ class Product(AbstractProduct):
         """Derive Oscar's ``is_public`` from the seller's wish and the programme's review."""
         if not self.is_child:
             self.is_public = self.published and self.moderation == self.Moderation.APPROVED
+
+    def update_rating(self):
+        """Oscar's hook after a review changes: the average and count of the reviews shoppers see.
+
+        Saves only these fields (and ``date_updated``, so cached cards and search copies refresh);
+        the product's save signal brings both search engines up to date.
+        """
+        from django.db.models import Avg, Count
+
+        found = self.reviews.filter(status=self.reviews.model.APPROVED).aggregate(average=Avg("score"), count=Count("id"))
+        self.rating = float(found["average"]) if found["count"] else None
+        self.num_reviews = found["count"]
+        self.save(update_fields=["rating", "num_reviews", "date_updated"])
+
+    update_rating.alters_data = True
 
     @property
     def listing_state(self):

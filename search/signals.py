@@ -1,7 +1,9 @@
 """Changes that must reach search: products, variants, stock, makers, moderation, certificates."""
 
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from oscar.apps.order.signals import order_placed
 from oscar.core.loading import get_model
 
 from search import indexing, synonyms
@@ -12,6 +14,7 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
 FoodCompliance = get_model("partner", "FoodCompliance")
+ProductRecord = get_model("analytics", "ProductRecord")
 
 
 def _suspended(kwargs):
@@ -42,6 +45,21 @@ def categories_changed(sender, instance, action, **kwargs):
 def partner_saved(sender, instance, created, **kwargs):
     if not created and not _suspended(kwargs):
         indexing.partner_changed(instance)
+
+
+@receiver(order_placed)
+def order_placed_counts_sales(sender, order, **kwargs):
+    """Best-selling: Oscar's analytics (connected before us) counted each line's units on the product
+    bought, a variant for sized products; the listing shows the parent, so its record counts them too.
+    Then both engines learn the new figures."""
+    if kwargs.get("raw"):
+        return
+    lines = list(order.lines.filter(product__parent__isnull=False).values_list("product__parent_id", "quantity"))
+    for parent_id, quantity in lines:
+        ProductRecord.objects.get_or_create(product_id=parent_id)
+        ProductRecord.objects.filter(product_id=parent_id).update(num_purchases=F("num_purchases") + quantity)
+    if not indexing.is_paused():
+        indexing.product_changed(set(order.lines.exclude(product=None).values_list("product_id", flat=True)))
 
 
 @receiver([post_save, post_delete], sender=SynonymGroup)
