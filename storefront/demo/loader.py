@@ -54,6 +54,7 @@ DEMO_USERS = {
     "editor": ("editor@okoce-mart.example", "Editor Cerita", "okoce-editor-2026"),
     "seller": ("penjual@okoce-mart.example", "Penjual Contoh", "okoce-penjual-2026"),
     "lead": ("lead@okoce-mart.example", "Marketing Lead", "okoce-lead-2026"),
+    "shopper": ("pembeli@okoce-mart.example", "Sinta Pembeli", "okoce-pembeli-2026"),
 }
 
 # Attributes per product type: (code, name, type, option group or None, on variants?)
@@ -115,6 +116,7 @@ class DemoLoader:
         self.load_products()
         self.load_stories()
         self.load_orders()
+        self.load_loyalty()
         return self.created
 
     # --- structure ----------------------------------------------------------------
@@ -478,6 +480,13 @@ class DemoLoader:
             confirm_payment(attempt.pk, amount=attempt.amount, currency=attempt.currency, notify=False)
             placed += 1
         self.created["orders"] = placed
+
+    def load_loyalty(self):
+        """Size guides for shoes and clothing; the demo shopper's delivered orders with reviews."""
+        from storefront.demo import loyalty
+
+        self.created["size guides"] = loyalty.load_size_guides()
+        self.created["reviews"] = loyalty.load_reviews(DEMO_USERS["shopper"][0])
 
     # --- founder stories ------------------------------------------------------------
     def load_stories(self):
