@@ -105,7 +105,6 @@ def test_a_buyer_rates_a_delivered_order_and_the_card_shows_it(shop, live_server
     page.wait_for_load_state()
     assert "Terima kasih atas ulasan Anda" in page.content()
     assert "Tenunnya halus" in page.locator("#ulasan").inner_text()
-    page.locator("#ulasan").scroll_into_view_if_needed()
     shoot(page, "product-reviews")
 
     page.goto(live_server.url + "/catalogue/?sort_by=rating")
