@@ -42,6 +42,11 @@ def check_text(text):
         raise ValidationError(_("Please leave out phone numbers: talk to the seller through “Ask the seller”."))
 
 
+def reviewed_product(line):
+    """The product a line's review belongs to: a size or colour variant's parent, the one shoppers see."""
+    return line.product.parent if line.product.parent_id else line.product
+
+
 def reviewable_lines(user):
     """The user's bought lines that reached them and have no review yet, newest first."""
     if not user.is_authenticated:
@@ -49,7 +54,7 @@ def reviewable_lines(user):
     return (
         Line.objects.filter(order__user=user, fulfilment__status__in=LineFulfilment.RECEIVED,
                             product__isnull=False, review__isnull=True)
-        .select_related("product", "order", "partner").order_by("-order__date_placed", "-id")
+        .select_related("product__parent", "order", "partner").order_by("-order__date_placed", "-id")
     )
 
 
@@ -84,7 +89,7 @@ def submit(user, line_pk, score, body, photos=()):
         try:
             with transaction.atomic():
                 review = ProductReview.objects.create(
-                    product=line.product, line=line, user=user, score=score, body=body.strip(),
+                    product=reviewed_product(line), line=line, user=user, score=score, body=body.strip(),
                     status=ProductReview.APPROVED,
                 )
         except IntegrityError:

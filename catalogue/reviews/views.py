@@ -53,7 +53,7 @@ class WriteReviewView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(line=self.line, product=self.line.product, **kwargs)
+        return super().get_context_data(line=self.line, product=services.reviewed_product(self.line), **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -63,7 +63,7 @@ class WriteReviewView(LoginRequiredMixin, FormView):
             messages.error(self.request, str(error))
             return redirect("reviews:mine")
         messages.success(self.request, _("Thank you for your review!"))
-        return redirect(self.line.product.get_absolute_url() + "#ulasan")
+        return redirect(services.reviewed_product(self.line).get_absolute_url() + "#ulasan")
 
     def form_invalid(self, form):
         messages.error(self.request, _("Some fields need your attention; what you typed is kept below."))

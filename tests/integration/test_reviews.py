@@ -88,6 +88,20 @@ def test_a_line_picked_up_at_a_mart_can_be_reviewed_and_a_second_purchase_too(cl
     assert (shop["product"].rating, shop["product"].num_reviews) == (4.0, 2)
 
 
+def test_a_variant_bought_is_reviewed_on_the_product_shoppers_see(client, shop):
+    from tests.factories import parent_with_variants
+
+    shoes = parent_with_variants(shop["maker"])
+    line = bought(shop["buyer"], shoes.children.get(title__endswith="40"))
+    client.force_login(shop["buyer"])
+    response = review(client, line, score=5)
+    assert response["Location"] == shoes.get_absolute_url() + "#ulasan"
+    shoes.refresh_from_db()
+    assert (shoes.rating, shoes.num_reviews) == (5.0, 1)
+    card = re.search(r'Sepatu Pantofel Kulit</a></h3>.*?</article>', text(client.get("/catalogue/")).replace("> <", "><"))
+    assert 'rating__count">(1)' in card.group(0)
+
+
 def test_up_to_three_photos_checked_like_sellers(client, shop):
     line = bought(shop["buyer"], shop["product"])
     client.force_login(shop["buyer"])
