@@ -220,3 +220,19 @@ def test_listings_sort_by_rating_and_by_best_selling(client, shop):
     by_sales = listing(client, "best-selling")
     assert by_sales[0] == "Tikar Purun"
     assert by_sales.index("Dompet Purun") < by_sales.index("Tas Anyaman Purun")
+
+
+def test_the_seller_marks_a_line_delivered_and_the_buyer_may_rate_it(client, shop):
+    line = bought(shop["buyer"], shop["product"], status=None)
+    stock = shop["product"].stockrecords.get()
+    assert stock.num_allocated == 1
+    client.force_login(shop["seller"])
+    client.post(f"/penjual/pesanan/{line.order.number}/", {"line": line.pk, f"line{line.pk}-status": "delivered"})
+    assert LineFulfilment.objects.get(line=line).status == "delivered"
+    stock.refresh_from_db()
+    assert stock.num_allocated == 0, "a delivered line left the stock like a shipped one"
+    # "Picked up at the Mart" is only for Mart pickups.
+    response = client.post(f"/penjual/pesanan/{line.order.number}/", {"line": line.pk, f"line{line.pk}-status": "picked_up"})
+    assert "Hanya pesanan yang diambil di OK OCE Mart" in text(response)
+    client.force_login(shop["buyer"])
+    assert "Beri nilai" in text(client.get("/ulasan/"))
