@@ -1,5 +1,6 @@
 """Changes that must reach search: products, variants, stock, makers, moderation, certificates."""
 
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -47,6 +48,18 @@ def partner_saved(sender, instance, created, **kwargs):
         indexing.partner_changed(instance)
 
 
+def count_purchase(product_id, quantity):
+    """Add ``quantity`` to a product's purchase count; two orders at once never collide on a new record."""
+    counted = ProductRecord.objects.filter(product_id=product_id)
+    if counted.update(num_purchases=F("num_purchases") + quantity):
+        return
+    try:
+        with transaction.atomic():
+            ProductRecord.objects.create(product_id=product_id, num_purchases=quantity)
+    except IntegrityError:  # created meanwhile by a parallel order
+        counted.update(num_purchases=F("num_purchases") + quantity)
+
+
 @receiver(order_placed)
 def order_placed_counts_sales(sender, order, **kwargs):
     """Best-selling: Oscar's analytics (connected before us) counted each line's units on the product
@@ -56,8 +69,7 @@ def order_placed_counts_sales(sender, order, **kwargs):
         return
     lines = list(order.lines.filter(product__parent__isnull=False).values_list("product__parent_id", "quantity"))
     for parent_id, quantity in lines:
-        ProductRecord.objects.get_or_create(product_id=parent_id)
-        ProductRecord.objects.filter(product_id=parent_id).update(num_purchases=F("num_purchases") + quantity)
+        count_purchase(parent_id, quantity)
     if not indexing.is_paused():
         indexing.product_changed(set(order.lines.exclude(product=None).values_list("product_id", flat=True)))
 
