@@ -64,14 +64,16 @@ def count_purchase(product_id, quantity):
 def order_placed_counts_sales(sender, order, **kwargs):
     """Best-selling: Oscar's analytics (connected before us) counted each line's units on the product
     bought, a variant for sized products; the listing shows the parent, so its record counts them too.
-    Then both engines learn the new figures."""
+    The database engine reads the counts live; Elasticsearch is told through its queue (flushed after
+    the commit, so it sees the parent's count), which takes no lock on product rows."""
     if kwargs.get("raw"):
         return
-    lines = list(order.lines.filter(product__parent__isnull=False).values_list("product__parent_id", "quantity"))
-    for parent_id, quantity in lines:
-        count_purchase(parent_id, quantity)
-    if not indexing.is_paused():
-        indexing.product_changed(set(order.lines.exclude(product=None).values_list("product_id", flat=True)))
+    lines = list(order.lines.values_list("product__parent_id", "quantity", "stockrecord_id"))
+    parents = [(parent_id, quantity) for parent_id, quantity, _stock in lines if parent_id]
+    if parents:
+        # After the order's commit: a new record would lock the parent's row, which a seller's save may hold.
+        transaction.on_commit(lambda: [count_purchase(*parent) for parent in parents], robust=True)
+    indexing.stock_changed({stock for _p, _q, stock in lines if stock})
 
 
 @receiver([post_save, post_delete], sender=SynonymGroup)

@@ -48,3 +48,17 @@ def test_rating_and_best_selling_sorts_on_elasticsearch(elasticsearch):
     review.save()
     # Unrated products follow, newest first.
     assert listing(Sort.RATING, maker) == [fair.pk, unrated.pk, good.pk]
+
+
+def test_best_selling_counts_a_parents_variants():
+    """Sized products are bought as variants; the listing's parent counts their units (after the commit)."""
+    from tests.factories import parent_with_variants
+
+    maker = PartnerFactory(name="Sepatu Pak Darto")
+    loafers = ProductFactory(title="Sandal Jepit Kulit", stock__partner=maker)
+    shoes = parent_with_variants(maker)
+    place_order(make_user("rudi@pembeli.test"), [(shoes.children.get(title__endswith="39"), 2),
+                                                 (shoes.children.get(title__endswith="41"), 1), (loafers, 2)])
+    assert get_model("analytics", "ProductRecord").objects.get(product=shoes).num_purchases == 3
+    results = get_backend().search(SearchQuery(sort=Sort.BEST_SELLING, partner=maker, with_facets=False))
+    assert results.engine == "database" and results.ids == [shoes.pk, loafers.pk]
