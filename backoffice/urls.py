@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from backoffice import campaigns, finance, impact, views
+from backoffice import campaigns, finance, impact, reviews, views
 
 app_name = "backoffice"
 
@@ -25,6 +25,8 @@ urlpatterns = [
     path("kampanye/<int:pk>/akhiri/", campaigns.CampaignEndView.as_view(), name="campaign-end"),
     path("dampak/", impact.ImpactView.as_view(), name="impact"),
     path("dampak/csv/", impact.ImpactCsvView.as_view(), name="impact-csv"),
+    path("ulasan/", reviews.ReviewListView.as_view(), name="reviews"),
+    path("ulasan/<int:pk>/", reviews.ReviewHideView.as_view(), name="review-hide"),
 ]
 
 # The staff pages' old addresses (/penjual/staf/…, /search/staf/sinonim/) redirect permanently

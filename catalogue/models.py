@@ -32,6 +32,9 @@ class Product(AbstractProduct):
     # active member business (its own or a public variant's). Kept by search.forsale.refresh on
     # every change that affects it, so listings filter and count on an index, not a correlated EXISTS.
     for_sale = models.BooleanField(_("for sale"), default=False, editable=False)
+    # Denormalised like Oscar's ``rating`` (the average of visible reviews), so cards and both
+    # search engines read the count without a query per product.
+    num_reviews = models.PositiveIntegerField(_("number of reviews"), default=0, editable=False)
 
     class Meta(AbstractProduct.Meta):
         indexes = [
@@ -42,6 +45,21 @@ class Product(AbstractProduct):
         """Derive Oscar's ``is_public`` from the seller's wish and the programme's review."""
         if not self.is_child:
             self.is_public = self.published and self.moderation == self.Moderation.APPROVED
+
+    def update_rating(self):
+        """Oscar's hook after a review changes: the average and count of the reviews shoppers see.
+
+        Saves only these fields (and ``date_updated``, so cached cards and search copies refresh);
+        the product's save signal brings both search engines up to date.
+        """
+        from django.db.models import Avg, Count
+
+        found = self.reviews.filter(status=self.reviews.model.APPROVED).aggregate(average=Avg("score"), count=Count("id"))
+        self.rating = float(found["average"]) if found["count"] else None
+        self.num_reviews = found["count"]
+        self.save(update_fields=["rating", "num_reviews", "date_updated"])
+
+    update_rating.alters_data = True
 
     @property
     def listing_state(self):

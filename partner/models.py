@@ -96,6 +96,12 @@ class LineFulfilment(models.Model):
     class Status(models.TextChoices):
         PACKED = "packed", _("Packed")
         SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        PICKED_UP = "picked_up", _("Picked up at the Mart")
+
+    # The line left the maker: its units have left stock. Delivered and picked-up lines may be reviewed.
+    SENT = (Status.SHIPPED, Status.DELIVERED, Status.PICKED_UP)
+    RECEIVED = (Status.DELIVERED, Status.PICKED_UP)
 
     line = models.OneToOneField("order.Line", on_delete=models.CASCADE, related_name="fulfilment")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)

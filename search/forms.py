@@ -21,9 +21,13 @@ class SearchForm(forms.Form):
     PRICE_LOW = "price-asc"
     PRICE_HIGH = "price-desc"
     DISTANCE = "distance"
+    RATING = "rating"
+    BEST_SELLING = "best-selling"
     SORT_CHOICES = [
         (RELEVANCY, _("Relevance")),
         (NEWEST, _("Newest")),
+        (BEST_SELLING, _("Best-selling")),
+        (RATING, _("Highest rated")),
         (PRICE_LOW, _("Price: low to high")),
         (PRICE_HIGH, _("Price: high to low")),
         (DISTANCE, _("Nearest to me")),

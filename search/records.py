@@ -39,7 +39,9 @@ class ProductRecord:
     in_stock: bool
     halal_expiry: date | None
     date_created: datetime
-    popularity: int = 0
+    popularity: int = 0  # units ordered (Oscar's analytics: num_purchases)
+    rating: float | None = None  # average of visible reviews
+    review_count: int = 0
     search_title: str = ""
     search_text: str = ""
     extra_words: list = field(default_factory=list)
@@ -97,7 +99,7 @@ def build_records(ids):
         .filter(pk__in=ids)
         .values(
             "id", "title", "description", "date_created", "product_class__slug", "product_class__name",
-            "compliance__verified_at", "compliance__halal_expiry", "stats__num_purchases",
+            "compliance__verified_at", "compliance__halal_expiry", "stats__num_purchases", "rating", "num_reviews",
         )
     )
     stock_by_product = {}
@@ -153,6 +155,8 @@ def build_records(ids):
             halal_expiry=row["compliance__halal_expiry"] if verified else None,
             date_created=row["date_created"],
             popularity=row["stats__num_purchases"] or 0,
+            rating=row["rating"],
+            review_count=row["num_reviews"] or 0,
         )
         place_words = []
         for k in kecamatan:

@@ -1,7 +1,10 @@
 """Changes that must reach search: products, variants, stock, makers, moderation, certificates."""
 
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from oscar.apps.order.signals import order_placed
 from oscar.core.loading import get_model
 
 from search import indexing, synonyms
@@ -12,6 +15,7 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
 FoodCompliance = get_model("partner", "FoodCompliance")
+ProductRecord = get_model("analytics", "ProductRecord")
 
 
 def _suspended(kwargs):
@@ -42,6 +46,34 @@ def categories_changed(sender, instance, action, **kwargs):
 def partner_saved(sender, instance, created, **kwargs):
     if not created and not _suspended(kwargs):
         indexing.partner_changed(instance)
+
+
+def count_purchase(product_id, quantity):
+    """Add ``quantity`` to a product's purchase count; two orders at once never collide on a new record."""
+    counted = ProductRecord.objects.filter(product_id=product_id)
+    if counted.update(num_purchases=F("num_purchases") + quantity):
+        return
+    try:
+        with transaction.atomic():
+            ProductRecord.objects.create(product_id=product_id, num_purchases=quantity)
+    except IntegrityError:  # created meanwhile by a parallel order
+        counted.update(num_purchases=F("num_purchases") + quantity)
+
+
+@receiver(order_placed)
+def order_placed_counts_sales(sender, order, **kwargs):
+    """Best-selling: Oscar's analytics (connected before us) counted each line's units on the product
+    bought, a variant for sized products; the listing shows the parent, so its record counts them too.
+    The database engine reads the counts live; Elasticsearch is told through its queue (flushed after
+    the commit, so it sees the parent's count), which takes no lock on product rows."""
+    if kwargs.get("raw"):
+        return
+    lines = list(order.lines.values_list("product__parent_id", "quantity", "stockrecord_id"))
+    parents = [(parent_id, quantity) for parent_id, quantity, _stock in lines if parent_id]
+    if parents:
+        # After the order's commit: a new record would lock the parent's row, which a seller's save may hold.
+        transaction.on_commit(lambda: [count_purchase(*parent) for parent in parents], robust=True)
+    indexing.stock_changed({stock for _p, _q, stock in lines if stock})
 
 
 @receiver([post_save, post_delete], sender=SynonymGroup)

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from oscar.apps.dashboard.catalogue.forms import ProductForm
 from oscar.core.loading import get_model
 
-from seller.images import clean_photo
+from catalogue.photos import PhotosField, clean_photo
 from places.models import Kecamatan
 
 Partner = get_model("partner", "Partner")
@@ -73,30 +73,6 @@ class StockField(forms.IntegerField):
     def __init__(self, **kwargs):
         super().__init__(min_value=0, max_value=99999, **kwargs)
         self.widget.attrs.update(inputmode="numeric")
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos from one <input multiple>, each checked by clean_photo."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
-        super().__init__(required=False, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        cleaned, errors = [], []
-        for upload in files:
-            try:
-                cleaned.append(clean_photo(super().clean(upload, initial)))
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
 
 
 def photo_field_clean(upload):
@@ -360,7 +336,13 @@ class FulfilmentForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == LineFulfilment.Status.SHIPPED:
+        status = data.get("status")
+        pickup = bool(self.instance.line_id and self.instance.line.order.pickup_mart_id)
+        if status == LineFulfilment.Status.PICKED_UP and not pickup:
+            self.add_error("status", _("Only an order collected at an OK OCE Mart can be picked up; choose “Delivered”."))
+        if status == LineFulfilment.Status.DELIVERED and pickup:
+            self.add_error("status", _("This order is collected at an OK OCE Mart; choose “Picked up at the Mart”."))
+        if status == LineFulfilment.Status.SHIPPED:
             for name in ("courier", "tracking_number"):
                 if not (data.get(name) or "").strip():
                     self.add_error(name, _("Needed once the parcel is shipped."))

@@ -126,7 +126,7 @@ class HomeView(SellerRequiredMixin, TemplateView):
         )
         context["to_ship"] = (
             Line.objects.filter(partner=self.partner, order__status__in=[PAID, PARTLY_REFUNDED])
-            .exclude(fulfilment__status=LineFulfilment.Status.SHIPPED).count()
+            .exclude(fulfilment__status__in=LineFulfilment.SENT).count()
         )
         products = owned_products(self.partner)
         context["counts"] = {
@@ -326,7 +326,7 @@ class OrderListView(SellerRequiredMixin, ListView):
             .annotate(
                 own_lines=Count("lines", filter=Q(lines__partner=self.partner)),
                 own_total=Sum("lines__line_price_incl_tax", filter=Q(lines__partner=self.partner)),
-                shipped=Count("lines", filter=Q(lines__partner=self.partner, lines__fulfilment__status="shipped")),
+                shipped=Count("lines", filter=Q(lines__partner=self.partner, lines__fulfilment__status__in=LineFulfilment.SENT)),
             )
             .select_related("shipping_address")
             .order_by("-date_placed")
@@ -376,7 +376,7 @@ class OrderDetailView(SellerRequiredMixin, TemplateView):
             with transaction.atomic():
                 fulfilment = form.save(commit=False)
                 fulfilment.line, fulfilment.updated_by = line, request.user
-                shipped = fulfilment.status == LineFulfilment.Status.SHIPPED
+                shipped = fulfilment.status in LineFulfilment.SENT
                 # The parcel left, once: its units leave stock and allocation (payments.stock.consume_shipped).
                 if shipped and not fulfilment.stock_consumed and consume_shipped(line):
                     fulfilment.stock_consumed = True

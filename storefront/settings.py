@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "address.apps.AddressConfig",
     "shipping.apps.ShippingConfig",
     "catalogue.apps.CatalogueConfig",
-    "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
+    "catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "partner.apps.PartnerConfig",
     "oscar.apps.basket.apps.BasketConfig",
@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "payments.apps.PaymentsConfig",
     "seller.apps.SellerConfig",
     "backoffice.apps.BackofficeConfig",
+    "favourites.apps.FavouritesConfig",
     "auditlog",
     "axes",
     "csp",
@@ -345,7 +346,8 @@ OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "line4", "postcode", "country")
 OSCAR_ACCOUNTS_REDIRECT_URL = "customer:profile-view"
-# Reviews and wishlists stay off until the programme moderates them.
+# Oscar's own review and wish-list pages stay unmounted: its review form lets anyone signed in review
+# anything. Reviews come from verified buyers at /ulasan/ (catalogue.reviews), favourites at /favorit/.
 OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
 # Oscar's haystack views are replaced by search/; its settings check still
 # wants a connection dict, which stays inert because haystack is not installed.

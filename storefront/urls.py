@@ -41,6 +41,8 @@ urlpatterns = [
     path("", include("promotions.urls")),
     path("", include("payments.urls")),
     path("toko/<slug:slug>/", ShopView.as_view(), name="shop-detail"),
+    path("ulasan/", include("catalogue.reviews.urls")),
+    path("favorit/", include("favourites.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]
 

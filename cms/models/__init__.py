@@ -2,3 +2,4 @@
 
 from .pages import HomePage, StandardPage  # noqa: F401
 from .stories import FounderStoryPage, StoryIndexPage  # noqa: F401
+from .size_guides import SizeGuide, SizeGuideRow  # noqa: F401

@@ -9,6 +9,8 @@ class Sort:
     PRICE_LOW = "price-asc"
     PRICE_HIGH = "price-desc"
     DISTANCE = "distance"
+    RATING = "rating"  # highest average rating first, then the most reviewed
+    BEST_SELLING = "best-selling"  # most units ordered first
 
 
 @dataclass

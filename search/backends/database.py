@@ -194,6 +194,10 @@ class DatabaseBackend:
                 min_price=Coalesce(Min("stockrecords__price"), Min("children__stockrecords__price"))
             )
             return qs.order_by(F("min_price").asc() if sort == "price-asc" else F("min_price").desc(), "-id")
+        if sort == Sort.RATING:
+            return qs.order_by(F("rating").desc(nulls_last=True), "-num_reviews", "-date_created", "-id")
+        if sort == Sort.BEST_SELLING:
+            return qs.order_by(F("stats__num_purchases").desc(nulls_last=True), "-date_created", "-id")
         if sort == Sort.DISTANCE and near is not None:
             return annotate_distance(qs, near).order_by(F("distance").asc(nulls_last=True), "-date_created", "-id")
         if sort == Sort.RELEVANCY and ranked_tokens:

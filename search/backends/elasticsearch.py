@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch.dsl import (
-    Boolean, Completion, Date, Document, GeoPoint, Integer, Keyword, Long, Q, Search, Text, analyzer, token_filter,
+    Boolean, Completion, Date, Document, Float, GeoPoint, Integer, Keyword, Long, Q, Search, Text, analyzer, token_filter,
 )
 from elasticsearch.helpers import bulk
 
@@ -68,6 +68,8 @@ class ProductDocument(Document):
     location = GeoPoint()
     date_created = Date()
     popularity = Integer()
+    rating = Float()
+    review_count = Integer()
     suggest = Completion(analyzer=plain, preserve_separators=False, max_input_length=60)
 
     @staticmethod
@@ -95,6 +97,8 @@ class ProductDocument(Document):
             "location": r.location,
             "date_created": r.date_created.isoformat(),
             "popularity": r.popularity,
+            "rating": r.rating,
+            "review_count": r.review_count,
             "suggest": {"input": [r.title[:60]] + [name[:60] for _c, name in r.makers], "weight": 1 + min(r.popularity, 1000)},
         }
 
@@ -385,6 +389,14 @@ class ElasticsearchBackend:
             return [{"price_min": "asc"}, {"date_created": "desc"}]
         if sort == Sort.PRICE_HIGH:
             return [{"price_min": "desc"}, {"date_created": "desc"}]
+        if sort == Sort.RATING:
+            return [
+                # unmapped_type: an index built before these fields existed still sorts (until its rebuild).
+                {"rating": {"order": "desc", "missing": "_last", "unmapped_type": "float"}},
+                {"review_count": {"order": "desc", "unmapped_type": "integer"}}, {"date_created": "desc"},
+            ]
+        if sort == Sort.BEST_SELLING:
+            return [{"popularity": "desc"}, {"date_created": "desc"}]
         if sort == Sort.DISTANCE and q.near is not None:
             origin = {"lat": float(q.near.lat), "lon": float(q.near.lon)}
             return [{"_geo_distance": {"location": origin, "order": "asc", "unit": "km"}}, {"date_created": "desc"}]

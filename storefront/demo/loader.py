@@ -54,6 +54,7 @@ DEMO_USERS = {
     "editor": ("editor@okoce-mart.example", "Editor Cerita", "okoce-editor-2026"),
     "seller": ("penjual@okoce-mart.example", "Penjual Contoh", "okoce-penjual-2026"),
     "lead": ("lead@okoce-mart.example", "Marketing Lead", "okoce-lead-2026"),
+    "shopper": ("pembeli@okoce-mart.example", "Sinta Pembeli", "okoce-pembeli-2026"),
 }
 
 # Attributes per product type: (code, name, type, option group or None, on variants?)
@@ -116,6 +117,7 @@ class DemoLoader:
         self.load_stories()
         self.load_orders()
         self.load_promotions()
+        self.load_loyalty()
         return self.created
 
     # --- structure ----------------------------------------------------------------
@@ -528,6 +530,12 @@ class DemoLoader:
                 if settle(Partner.objects.get(pk=partner_id), month, f"DEMO-BCA-{partner_id:04d}", staff).value == "paid":
                     LedgerEntry.objects.filter(partner_id=partner_id, kind=LedgerEntry.Kind.PAYOUT, note=f"settlement {month}").update(
                         date_created=last_day)
+    def load_loyalty(self):
+        """Size guides for shoes and clothing; the demo shopper's delivered orders with reviews."""
+        from storefront.demo import loyalty
+
+        self.created["size guides"] = loyalty.load_size_guides()
+        self.created["reviews"] = loyalty.load_reviews(DEMO_USERS["shopper"][0])
 
     # --- founder stories ------------------------------------------------------------
     def load_stories(self):

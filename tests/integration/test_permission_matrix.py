@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 MemberInvitation = get_model("partner", "MemberInvitation")
 FoodCompliance = get_model("partner", "FoodCompliance")
+ProductReview = get_model("reviews", "ProductReview")
 
 ROLES = ["anonymous", "shopper", "seller_a", "seller_b", "suspended", "editor", "staff"]
 LOGGED_IN = set(ROLES) - {"anonymous"}
@@ -68,11 +69,13 @@ def world():
     compliance = FoodCompliance.objects.create(product=product, halal_expiry=timezone.localdate() + timedelta(days=90))
     order = place_order(users["shopper"], [(product, 1)])
     line = order.lines.get()
+    review = ProductReview.objects.create(product=product, line=line, user=users["shopper"], score=4, body="Rapi dan kuat.")
     invite = MemberInvitation.objects.create(partner=partner_a, email="baru@usaha.test")
     promotion, campaign = promotions_of(partner_a)
     ids = {"product": product.pk, "order": order.number, "line": line.pk, "colleague": colleague.pk,
            "partner": partner_a.pk, "compliance": compliance.pk, "token": invite.token,
-           "stockrecord": product.stockrecords.get().pk, "promotion": promotion.pk, "campaign": campaign.pk}
+           "stockrecord": product.stockrecords.get().pk, "promotion": promotion.pk, "campaign": campaign.pk,
+           "review": review.pk}
     return users, ids
 
 
@@ -98,6 +101,8 @@ MATRIX = {
     "order-detail": ("/penjual/pesanan/{order}/", A, A, {"line": "{line}", "line{line}-status": "packed"}),
     "balance": ("/penjual/saldo/", SELLERS, NOBODY, {}),
     "statement": ("/penjual/saldo/2026-11/", SELLERS, NOBODY, {}),
+    # B replying to A's review is a 404, like a review that does not exist.
+    "reviews": ("/penjual/ulasan/", SELLERS, A, {"review": "{review}", "r{review}-reply": "Terima kasih!"}),
     "team": ("/penjual/tim/", SELLERS, SELLERS, {"email": "x"}),
     "team-remove": ("/penjual/tim/{colleague}/hapus/", NOBODY, A, {}),
     # Anyone signed in may read an invitation; only the invited address may accept it.
@@ -125,6 +130,8 @@ BACKOFFICE_MATRIX = {
     "campaign-end": ("/staf/kampanye/{campaign}/akhiri/", NOBODY, STAFF, {}),
     "impact": ("/staf/dampak/", STAFF, NOBODY, {}),
     "impact-csv": ("/staf/dampak/csv/", STAFF, NOBODY, {}),
+    "reviews": ("/staf/ulasan/", STAFF, NOBODY, {}),
+    "review-hide": ("/staf/ulasan/{review}/", NOBODY, STAFF, {"action": "hide", "reason": "Menyebut pesaing"}),
 }
 
 # Oscar's dashboard is for programme staff only: sellers work in the seller centre.

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
 
-from seller.images import clean_photo
+from catalogue.photos import clean_photo
 from tests.factories import photo
 
 

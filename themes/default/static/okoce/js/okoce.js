@@ -24,3 +24,18 @@ document.addEventListener("click", function (event) {
     window.history.go(-1);
   }
 });
+//   <button data-favourite="ID">  a heart: filled when the product is among the signed-in
+//   shopper's favourites (the page lists their ids in <script id="favourite-ids">; the cards
+//   themselves carry no per-user state, so a cached card still shows the right heart)
+(function () {
+  var source = document.getElementById("favourite-ids");
+  var ids = [];
+  try { ids = source ? JSON.parse(source.textContent) : []; } catch (e) { ids = []; }
+  var favourites = {};
+  ids.forEach(function (id) { favourites[String(id)] = true; });
+  document.querySelectorAll("[data-favourite]").forEach(function (heart) {
+    var on = !!favourites[heart.getAttribute("data-favourite")];
+    heart.setAttribute("aria-pressed", on ? "true" : "false");
+    heart.setAttribute("aria-label", heart.getAttribute(on ? "data-label-remove" : "data-label-add"));
+  });
+})();

@@ -1,4 +1,4 @@
-"""Checks and clean-up for photos sellers upload.
+"""Checks and clean-up for photos people upload: sellers' product photos and buyers' review photos.
 
 Pillow decides what a file is (never its name or the browser's content type),
 refuses decompression bombs, turns the picture upright from its EXIF
@@ -10,6 +10,7 @@ import io
 import os
 import warnings
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
@@ -60,3 +61,27 @@ def clean_photo(upload):
     return InMemoryUploadedFile(
         out, "image", f"{stem}.{ACCEPTED[kind]}", Image.MIME[kind], out.getbuffer().nbytes, None
     )
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos from one <input multiple>, each checked by clean_photo."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        cleaned, errors = [], []
+        for upload in files:
+            try:
+                cleaned.append(clean_photo(super().clean(upload, initial)))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
