@@ -18,6 +18,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from backoffice import urls as backoffice_urls
+from jobs.models import Job
 from seller import urls as seller_urls
 from tests.factories import PartnerFactory, ProductFactory, make_user, place_order
 
@@ -58,8 +59,11 @@ def world():
     order = place_order(users["shopper"], [(product, 1)])
     line = order.lines.get()
     invite = MemberInvitation.objects.create(partner=partner_a, email="baru@usaha.test")
+    failed_task = Job.objects.create(task="jobs.mail.send_email", args=["s", "b", ["x@contoh.test"]], state=Job.State.FAILED,
+                                     attempts=3, last_error="SMTPServerDisconnected")
     ids = {"product": product.pk, "order": order.number, "line": line.pk, "colleague": colleague.pk,
-           "partner": partner_a.pk, "compliance": compliance.pk, "token": invite.token}
+           "partner": partner_a.pk, "compliance": compliance.pk, "token": invite.token,
+           "failed_task": failed_task.pk}
     return users, ids
 
 
@@ -100,6 +104,8 @@ BACKOFFICE_MATRIX = {
     "orders": ("/staf/pesanan/", STAFF, NOBODY, {}),
     "order": ("/staf/pesanan/{order}/", STAFF, STAFF, {"action": "refund", "refund-{line}": "1"}),
     "synonyms": ("/staf/sinonim/", STAFF, STAFF, {"groups": "kerudung, hijab"}),
+    "tasks": ("/staf/tugas/", STAFF, NOBODY, {}),
+    "task-retry": ("/staf/tugas/{failed_task}/ulang/", NOBODY, STAFF, {}),
 }
 
 # Oscar's dashboard is for programme staff only: sellers work in the seller centre.
