@@ -97,3 +97,25 @@ def test_only_functions_marked_as_tasks_can_be_asked_for():
     run_job.apply(args=[row.pk])
     row.refresh_from_db()
     assert row.state == Job.State.FAILED and "not a background task" in row.last_error
+
+
+def test_every_periodic_job_of_celery_beat_is_a_command_that_exists(settings):
+    from django.core.management import get_commands
+
+    from jobs.tasks import dispatch_outbox, run_command
+
+    commands = get_commands()
+    tasks = {run_command.name, dispatch_outbox.name}
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in tasks, name
+        if entry["args"]:
+            assert entry["args"][0] in commands, name
+    assert {e["args"][0] for e in settings.CELERY_BEAT_SCHEDULE.values() if e["args"]} >= {
+        "release_holds", "pay_out", "remind_certificates", "publish_scheduled", "search_index"}
+
+
+def test_beat_runs_a_periodic_command_through_its_task(settings, capsys):
+    from jobs.tasks import run_command
+
+    run_command.apply(args=["release_holds"]).get()
+    assert "hold(s) released" in capsys.readouterr().out
