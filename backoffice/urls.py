@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from backoffice import finance, tasks, views
+from backoffice import background, finance, views
 
 app_name = "backoffice"
 
@@ -19,8 +19,8 @@ urlpatterns = [
     path("pesanan/", finance.OrderListView.as_view(), name="orders"),
     path("pesanan/<str:number>/", finance.OrderView.as_view(), name="order"),
     path("sinonim/", views.SynonymsView.as_view(), name="synonyms"),
-    path("tugas/", tasks.TaskListView.as_view(), name="tasks"),
-    path("tugas/<int:pk>/ulang/", tasks.TaskRetryView.as_view(), name="task-retry"),
+    path("tugas/", background.TaskListView.as_view(), name="tasks"),
+    path("tugas/<int:pk>/ulang/", background.TaskRetryView.as_view(), name="task-retry"),
 ]
 
 # The staff pages' old addresses (/penjual/staf/…, /search/staf/sinonim/) redirect permanently
