@@ -3,11 +3,12 @@ and sent by a worker, retried when the mail server is away."""
 
 from django.conf import settings
 from django.core.mail import send_mail as django_send_mail
+from django.utils.translation import gettext_lazy as _
 
 from jobs.outbox import enqueue, job
 
 
-@job
+@job(label=_("Email"))
 def send_email(subject, body, recipients, from_email=None):
     django_send_mail(subject, body, from_email or settings.DEFAULT_FROM_EMAIL, recipients)
 

@@ -42,6 +42,16 @@ class Job(models.Model):
         return self.task.rsplit(".", 1)[-1]
 
     @property
+    def label(self):
+        """What staff read: the task's label (``@job(label=…)``), else its function's name."""
+        from jobs.outbox import resolve
+
+        try:
+            return resolve(self.task).job_label
+        except Exception:  # a task renamed or removed since the row was written
+            return self.short_name
+
+    @property
     def error_summary(self):
         """The exception line of the last traceback (the full text is shown below it)."""
         lines = [line for line in self.last_error.strip().splitlines() if line.strip()]

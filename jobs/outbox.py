@@ -25,11 +25,17 @@ from jobs.models import Job
 logger = logging.getLogger(__name__)
 
 
-def job(func):
-    """Mark ``func`` as runnable in the background (only marked functions are ever run from a row)."""
-    func.job_name = f"{func.__module__}.{func.__qualname__}"
-    func.is_job = True
-    return func
+def job(func=None, *, label=None):
+    """Mark ``func`` as runnable in the background (only marked functions are ever run from a row).
+
+    ``label`` is what staff read on /staf/tugas/ (``@job(label=_("Payout to sellers"))``)."""
+    def mark(func):
+        func.job_name = f"{func.__module__}.{func.__qualname__}"
+        func.job_label = label or func.__name__
+        func.is_job = True
+        return func
+
+    return mark(func) if func is not None else mark
 
 
 def resolve(name):

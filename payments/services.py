@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from oscar.apps.order.utils import OrderNumberGenerator
 from oscar.core.loading import get_class, get_model
 
@@ -149,7 +150,7 @@ def basket_used_elsewhere(attempt, basket):
         Q(status=PaymentAttempt.Status.PENDING) | Q(order__isnull=False)).exists()
 
 
-@job
+@job(label=_lazy("Cancel an abandoned payment at the provider"))
 def _cancel_at_provider(attempt_pk):
     attempt = PaymentAttempt.objects.get(pk=attempt_pk)
     try:
@@ -270,7 +271,7 @@ def refund_attempt(attempt_pk):
         return True
 
 
-@job
+@job(label=_lazy("Refund a payment without an order"))
 def send_refund(attempt_pk):
     """Background task: the refund of a payment without an order, retried with backoff (then ``release_holds``)."""
     if not refund_attempt(attempt_pk):
@@ -318,7 +319,7 @@ def record_sales(order, shipping_fees):
         LedgerEntry.objects.create(partner_id=partner_id, order=order, kind=LedgerEntry.Kind.COMMISSION, amount=-commission_on(sale))
 
 
-@job
+@job(label=_lazy("Payout to sellers (Stripe transfer)"))
 def send_payouts(order_pk, charge=""):
     """Background task: an order's Stripe transfers, retried with backoff while any fails (then ``pay_out``)."""
     pay_out(order_pk, charge, strict=True)

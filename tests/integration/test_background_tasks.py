@@ -35,7 +35,7 @@ def test_an_email_the_mail_server_keeps_refusing_lands_on_the_staff_page_and_a_r
 
     client.force_login(make_user("staf@okoce.test", is_staff=True))
     page = client.get("/staf/tugas/").content.decode()
-    assert f"#{task.pk} send_email" in page
+    assert f"#{task.pk} Email" in page
     assert "SMTPServerDisconnected: Connection unexpectedly closed" in page
     assert f'action="/staf/tugas/{task.pk}/ulang/"' in page
     assert "1 tugas gagal" in client.get("/staf/").content.decode()
