@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from backoffice import campaigns, finance, impact, reviews, views
+from backoffice import background, campaigns, finance, impact, reviews, views
 
 app_name = "backoffice"
 
@@ -27,6 +27,8 @@ urlpatterns = [
     path("dampak/csv/", impact.ImpactCsvView.as_view(), name="impact-csv"),
     path("ulasan/", reviews.ReviewListView.as_view(), name="reviews"),
     path("ulasan/<int:pk>/", reviews.ReviewHideView.as_view(), name="review-hide"),
+    path("tugas/", background.TaskListView.as_view(), name="tasks"),
+    path("tugas/<int:pk>/ulang/", background.TaskRetryView.as_view(), name="task-retry"),
 ]
 
 # The staff pages' old addresses (/penjual/staf/…, /search/staf/sinonim/) redirect permanently

@@ -20,6 +20,7 @@ from oscar.core.loading import get_model
 from backoffice.access import StaffRequiredMixin
 from backoffice.forms import DecisionForm, ReviewForm, SynonymsForm
 from catalogue import moderation
+from jobs.models import Job
 from partner import members
 from payments.models import PaymentAttempt
 from search import synonyms
@@ -44,6 +45,7 @@ class HomeView(StaffRequiredMixin, TemplateView):
             "listings": moderation.needs_review(Product.objects.all()).count(),
             "certificates": FoodCompliance.objects.filter(verified_at__isnull=True).count(),
             "payments": PaymentAttempt.objects.filter(status__in=PAYMENTS_NEEDING_STAFF).count(),
+            "failed_tasks": Job.objects.filter(state=Job.State.FAILED).count(),
         }, **kwargs)
 
 

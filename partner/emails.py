@@ -4,12 +4,12 @@ The seller centre, the back office, member transitions, listing moderation and
 ``remind_certificates`` all send through here.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from jobs.mail import queue_email
 
 
 def _send(template, subject, recipients, context):
@@ -17,7 +17,8 @@ def _send(template, subject, recipients, context):
     if not recipients:
         return 0
     body = render_to_string(f"partner/email/{template}.txt", context)
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    # A background task (retried while the mail server is away); at once when tasks run eagerly.
+    return queue_email(subject, body, recipients, now=True)
 
 
 def members_of(partner):

@@ -14,15 +14,17 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from oscar.apps.order.utils import OrderNumberGenerator
 from oscar.core.loading import get_class, get_model
 
+from jobs.mail import queue_email
+from jobs.outbox import enqueue, job
 from payments import gateways, settlements, stock
 from payments.models import LedgerEntry, PaymentAttempt
 from payments.placement import CannotOrder, placement
@@ -131,8 +133,7 @@ def _let_go(attempt, status, message, cancel=None):
     if attempt.reference and cancel:
         # Cancelled, expired or replaced: make the old payment unpayable at the provider, so no late
         # payment arrives for a basket the shopper has since changed (best effort, after commit).
-        pk = attempt.pk
-        transaction.on_commit(lambda: _cancel_at_provider(pk))
+        enqueue(_cancel_at_provider, attempt.pk, key=f"cancel-attempt-{attempt.pk}-{attempt.reference}")
     if attempt.reserved:
         stock.release(held_quantities(attempt))
         attempt.reserved = False
@@ -149,6 +150,7 @@ def basket_used_elsewhere(attempt, basket):
         Q(status=PaymentAttempt.Status.PENDING) | Q(order__isnull=False)).exists()
 
 
+@job(label=_lazy("Cancel an abandoned payment at the provider"))
 def _cancel_at_provider(attempt_pk):
     attempt = PaymentAttempt.objects.get(pk=attempt_pk)
     try:
@@ -236,7 +238,7 @@ def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge=""
         if paid:
             _mark_paid(attempt, order, charge, record_status=False)
         if notify:
-            transaction.on_commit(lambda: _order_email(order.pk))
+            _order_email(order)
         return order
 
 
@@ -244,8 +246,7 @@ def _refund_due(attempt, message):
     """The money came but no order can be made: release everything and refund after commit
     (``release_holds`` retries a refund that did not go through)."""
     _let_go(attempt, PaymentAttempt.Status.REFUND_DUE, message, cancel=False)
-    pk = attempt.pk
-    transaction.on_commit(lambda: refund_attempt(pk))
+    enqueue(send_refund, attempt.pk, key=f"refund-attempt-{attempt.pk}")
 
 
 def refund_attempt(attempt_pk):
@@ -266,16 +267,22 @@ def refund_attempt(attempt_pk):
         attempt.status = PaymentAttempt.Status.REFUNDED
         attempt.gateway_status = "refunded"
         attempt.save()
-        transaction.on_commit(lambda: _refund_email(attempt_pk))
+        _refund_email(attempt)
         return True
 
 
-def _refund_email(attempt_pk):
-    attempt = PaymentAttempt.objects.get(pk=attempt_pk)
+@job(label=_lazy("Refund a payment without an order"))
+def send_refund(attempt_pk):
+    """Background task: the refund of a payment without an order, retried with backoff (then ``release_holds``)."""
+    if not refund_attempt(attempt_pk):
+        raise RuntimeError(f"Refund of payment attempt {attempt_pk} did not go through; still owed")
+
+
+def _refund_email(attempt):
     amount = attempt.received_amount if attempt.received_amount is not None else attempt.amount
     body = render_to_string("payments/email/payment_refunded.txt", {"attempt": attempt, "amount": rupiah(amount)})
-    send_mail(_("Your OK OCE Mart payment #%(number)s is refunded") % {"number": attempt.order_number}, body,
-              settings.DEFAULT_FROM_EMAIL, [attempt.email])
+    queue_email(_("Your OK OCE Mart payment #%(number)s is refunded") % {"number": attempt.order_number}, body,
+                [attempt.email], key=f"refund-email-{attempt.pk}")
 
 
 def _mark_paid(attempt, order, charge, record_status=True):
@@ -289,7 +296,8 @@ def _mark_paid(attempt, order, charge, record_status=True):
         amount_debited=order.total_incl_tax, reference=attempt.reference or "",
     )
     record_sales(order, placement().shipping_fees(attempt))
-    transaction.on_commit(lambda: pay_out(order.pk, charge or attempt.checkout.get("charge", "")))
+    if gateways.get(attempt.gateway).supports_payouts:
+        enqueue(send_payouts, order.pk, charge or attempt.checkout.get("charge", ""), key=f"payout-order-{order.pk}")
 
 
 def commission_on(amount):
@@ -312,7 +320,17 @@ def record_sales(order, shipping_fees):
                                    amount=-commission_on(sale - carried))
 
 
-def pay_out(order_pk, charge=""):
+@job(label=_lazy("Payout to sellers (Stripe transfer)"))
+def send_payouts(order_pk, charge=""):
+    """Background task: an order's Stripe transfers, retried with backoff while any fails (then ``pay_out``)."""
+    pay_out(order_pk, charge, strict=True)
+
+
+class PayoutFailed(Exception):
+    pass
+
+
+def pay_out(order_pk, charge="", strict=False):
     """Send each connected business its share of an order through the gateway that took the money
     (with Stripe: Connect, separate charges and transfers; ``charge`` is the source transaction).
 
@@ -327,7 +345,7 @@ def pay_out(order_pk, charge=""):
     gateway = gateways.get(attempt.gateway)
     if not gateway.supports_payouts:
         return []
-    sent = []
+    sent, failed = [], []
     partner_ids = LedgerEntry.objects.filter(order=order).values_list("partner", flat=True).distinct()
     for partner in Partner.objects.filter(pk__in=partner_ids):
         destination = gateway.payout_destination(partner)
@@ -342,16 +360,20 @@ def pay_out(order_pk, charge=""):
             transfer = gateway.pay_out(attempt, owed, order.currency, destination, key=f"tr-{order.number}-{partner.pk}", source=charge)
         except Exception:
             logger.exception("Transfer to %s for order %s failed; run manage.py pay_out", partner.code, order.number)
+            failed.append(partner.code)
             continue
         LedgerEntry.objects.create(partner=partner, order=order, kind=LedgerEntry.Kind.TRANSFER, amount=-owed, reference=transfer.reference)
         sent.append(transfer.reference)
+    if strict and failed:
+        raise PayoutFailed(f"Transfer(s) for order {order.number} to {', '.join(failed)} failed; {len(sent)} sent")
     return sent
 
 
-def _order_email(order_pk):
-    order = Order.objects.select_related("pickup_mart").get(pk=order_pk)
+def _order_email(order):
+    """The shopper's confirmation, rendered now (in their language) and sent in the background after the commit."""
     body = render_to_string("payments/email/order_placed.txt", {"order": order, "lines": order.lines.all()})
-    send_mail(_("Your OK OCE Mart order #%(number)s") % {"number": order.number}, body, settings.DEFAULT_FROM_EMAIL, [order.email])
+    queue_email(_("Your OK OCE Mart order #%(number)s") % {"number": order.number}, body, [order.email],
+                key=f"order-email-{order.pk}")
 
 
 def expire_holds(now=None):

@@ -105,7 +105,7 @@ def product_changed(ids):
     write_texts(records, removed_ids=ids - {r.id for r in records}, version=version)
     if elasticsearch_enabled():
         IndexQueue.objects.bulk_create([IndexQueue(product_id=i) for i in ids])
-        transaction.on_commit(flush_soon, robust=True)
+        transaction.on_commit(schedule_flush, robust=True)
 
 
 def partner_changed(partner):
@@ -115,6 +115,17 @@ def partner_changed(partner):
     stock = StockRecord.objects.filter(partner=partner)
     ids = Product.objects.filter(has_stock(stock) | Q(stockrecords__partner=partner)).values_list("pk", flat=True)
     product_changed(set(ids))
+
+
+def schedule_flush():
+    """After a commit: a worker sends the queue (at once, in this process, when tasks run eagerly).
+
+    The queue is durable in the database: with the broker away the periodic ``search_index --update``
+    (celery beat, every minute) sends it."""
+    from jobs.outbox import send_task
+    from search.tasks import flush_index
+
+    send_task(flush_index)
 
 
 def flush_soon():
@@ -192,4 +203,4 @@ def stock_changed(stockrecord_ids):
     versions.bump(ids)
     if ids and elasticsearch_enabled():
         IndexQueue.objects.bulk_create([IndexQueue(product_id=i) for i in ids])
-        transaction.on_commit(flush_soon, robust=True)
+        transaction.on_commit(schedule_flush, robust=True)

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "seller.apps.SellerConfig",
     "backoffice.apps.BackofficeConfig",
     "favourites.apps.FavouritesConfig",
+    "jobs.apps.JobsConfig",
     "auditlog",
     "axes",
     "csp",
@@ -246,6 +247,11 @@ HOME_STATS_SECONDS = int(os.environ.get("HOME_STATS_SECONDS", "300"))
 # VIEW_COUNT_BATCH views or VIEW_COUNT_SECONDS seconds (catalogue/viewcounts.py).
 VIEW_COUNT_BATCH = int(os.environ.get("VIEW_COUNT_BATCH", "200"))
 VIEW_COUNT_SECONDS = int(os.environ.get("VIEW_COUNT_SECONDS", "60"))
+
+# Sessions: with a shared Redis (REDIS_URL; the "default" cache is then django-redis) every worker and
+# server reads sessions from the cache and writes through to the database, so a Redis restart logs nobody out.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out login before any password is checked.
@@ -458,6 +464,41 @@ ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "2"))
 # After a failure, searches go to the database for this long before trying the cluster again.
 ELASTICSEARCH_RETRY_SECONDS = int(os.environ.get("ELASTICSEARCH_RETRY_SECONDS", "15"))
 FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "300"))
+
+# --- Background work (Celery) ------------------------------------------------------
+# Emails, Stripe transfers and refunds are outbox rows (jobs.Job) written in the transaction that asks
+# for them, sent to Celery after the commit. Without CELERY_BROKER_URL tasks run eagerly in-process.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Redis: fail fast when it is away (the outbox keeps the task); an unacknowledged task returns after an hour.
+# (kombu's failover retries are left at their defaults: a web process sending a task while Redis is down waits
+# ~6 s before the task stays in the outbox; lowering them globally also cut the worker's reconnection short.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 10, "visibility_timeout": 3600}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A task is tried this often (with backoff JOB_RETRY_SECONDS, doubling) before it is listed at /staf/tugas/.
+JOB_MAX_ATTEMPTS = 3
+JOB_RETRY_SECONDS = int(os.environ.get("JOB_RETRY_SECONDS", "30"))
+# A task sent or running for longer than this without an answer (its worker died) is sent again.
+JOB_STALE_MINUTES = int(os.environ.get("JOB_STALE_MINUTES", "30"))
+JOB_KEEP_DAYS = 14
+_every = lambda seconds, *command: {  # noqa: E731
+    "task": "jobs.command" if command else "jobs.dispatch_outbox", "schedule": float(seconds),
+    "args": list(command), "options": {"expires": float(seconds)}}
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-outbox": _every(60),
+    "release-holds": _every(300, "release_holds"),
+    "pay-out": _every(900, "pay_out"),
+    "publish-scheduled": _every(300, "publish_scheduled"),
+    "remind-certificates": _every(24 * 3600, "remind_certificates"),
+    "search-index-update": _every(60, "search_index", "--update"),
+}
 
 # --- Content-Security-Policy (django-csp) ---------------------------------------
 # Our own files, plus Stripe.js (the Payment Element) and nothing else external.

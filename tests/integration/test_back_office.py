@@ -34,9 +34,9 @@ def test_home_lists_the_areas_with_what_waits_and_links_to_oscars_dashboard(staf
     FoodCompliance.objects.create(product=product, halal_expiry=timezone.localdate() + timedelta(days=90))
     response = staff_client.get(reverse("backoffice:home"))
     assert response.status_code == 200
-    assert response.context["counts"] == {"applications": 1, "listings": 1, "certificates": 1, "payments": 0}
+    assert response.context["counts"] == {"applications": 1, "listings": 1, "certificates": 1, "payments": 0, "failed_tasks": 0}
     page = response.content.decode()
-    for name in ("members", "moderation", "compliance", "orders", "balances", "changes", "synonyms"):
+    for name in ("members", "moderation", "compliance", "orders", "balances", "changes", "synonyms", "tasks"):
         assert reverse(f"backoffice:{name}") in page
     assert reverse("dashboard:index") in page
 

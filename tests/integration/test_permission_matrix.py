@@ -20,6 +20,7 @@ from oscar.core.loading import get_model
 from backoffice import urls as backoffice_urls
 from promotions.models import Promotion
 from promotions.services import save_promotion
+from jobs.models import Job
 from seller import urls as seller_urls
 from tests.factories import PartnerFactory, ProductFactory, make_user, place_order
 
@@ -72,10 +73,12 @@ def world():
     review = ProductReview.objects.create(product=product, line=line, user=users["shopper"], score=4, body="Rapi dan kuat.")
     invite = MemberInvitation.objects.create(partner=partner_a, email="baru@usaha.test")
     promotion, campaign = promotions_of(partner_a)
+    failed_task = Job.objects.create(task="jobs.mail.send_email", args=["s", "b", ["x@contoh.test"]], state=Job.State.FAILED,
+                                     attempts=3, last_error="SMTPServerDisconnected")
     ids = {"product": product.pk, "order": order.number, "line": line.pk, "colleague": colleague.pk,
            "partner": partner_a.pk, "compliance": compliance.pk, "token": invite.token,
            "stockrecord": product.stockrecords.get().pk, "promotion": promotion.pk, "campaign": campaign.pk,
-           "review": review.pk}
+           "review": review.pk, "failed_task": failed_task.pk}
     return users, ids
 
 
@@ -132,6 +135,8 @@ BACKOFFICE_MATRIX = {
     "impact-csv": ("/staf/dampak/csv/", STAFF, NOBODY, {}),
     "reviews": ("/staf/ulasan/", STAFF, NOBODY, {}),
     "review-hide": ("/staf/ulasan/{review}/", NOBODY, STAFF, {"action": "hide", "reason": "Menyebut pesaing"}),
+    "tasks": ("/staf/tugas/", STAFF, NOBODY, {}),
+    "task-retry": ("/staf/tugas/{failed_task}/ulang/", NOBODY, STAFF, {}),
 }
 
 # Oscar's dashboard is for programme staff only: sellers work in the seller centre.
