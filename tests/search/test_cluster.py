@@ -3,8 +3,8 @@
 Runs against the cluster ``scripts/es-cluster.sh up`` starts (three master-eligible nodes on
 127.0.0.1:19320-19322, one replica per shard), named by ELASTICSEARCH_CLUSTER_URL; the test stops
 and restarts a node through that script (SIGKILL: a machine that dies). Without the variable the
-test skips: the single node of scripts/services.sh cannot lose a node. CI starts the cluster and
-runs this file on its own, in strict mode (.ci/run).
+test skips (fails under STRICT_SERVICES=1): the single node of scripts/services.sh cannot lose a
+node. .ci/run starts the cluster before `make test` and exports the variable.
 
 Expected: every search answers from Elasticsearch (the client retries on the other nodes), no
 seller's change is lost (what the cluster could not take during the master election waits in
@@ -26,6 +26,7 @@ from django.db import close_old_connections
 from search.backends import SearchQuery, get_backend
 from search.backends.elasticsearch import get_index
 from search.models import IndexQueue
+from tests.conftest import require
 from tests.factories import PartnerFactory, ProductFactory, kecamatan
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -41,8 +42,7 @@ def cluster(*args):
 
 @pytest.fixture
 def three_nodes(settings):
-    if not CLUSTER_URL:
-        pytest.skip("no 3-node cluster (ELASTICSEARCH_CLUSTER_URL; `scripts/es-cluster.sh up` starts one, CI runs this file with it)")
+    require(CLUSTER_URL, "no 3-node cluster (ELASTICSEARCH_CLUSTER_URL; `scripts/es-cluster.sh up` starts one, .ci/run does)")
     from elasticsearch import Elasticsearch
 
     es = Elasticsearch(CLUSTER_URL.split(","), request_timeout=30)
