@@ -17,7 +17,10 @@ from django.views.generic import FormView, TemplateView
 from oscar.core.loading import get_model
 
 from checkout.forms import CheckoutForm
-from checkout.placement import basket_total, shipping_method, start_payment
+from places.models import Kecamatan
+from shipping.methods import ZoneShipping, shopper_kecamatan
+from shipping.templatetags.parcel_tags import shipping_parcels
+from checkout.placement import basket_total, itemise, shipping_method, start_payment
 from payments import gateways, stock
 from payments.models import PaymentAttempt
 from payments.services import PaymentNotStarted, client_secret_for, confirm_payment, fail_payment
@@ -95,7 +98,19 @@ class CheckoutView(FormView):
         for line in basket.all_lines():
             partner = line.stockrecord.partner if line.stockrecord_id else None
             groups.setdefault(partner, []).append(line)
-        return super().get_context_data(basket=basket, groups=list(groups.items()), rates=settings.SHIPPING_RATES, **kwargs)
+        return super().get_context_data(basket=basket, groups=list(groups.items()), rates=settings.SHIPPING_RATES,
+                                        shipping=self.shipping_estimate(basket, kwargs.get("form")), **kwargs)
+
+    def shipping_estimate(self, basket, form):
+        """The same rule as the basket's: to the kecamatan this form starts with (a saved address, the last
+        one typed, or the shopper's own), labelled an estimate; the payment page shows the exact sum."""
+        destination = None
+        if form is not None:
+            saved = form.saved_addresses.get(str(form["saved_address"].value() or "")) if "saved_address" in form.fields else None
+            value = str(saved.kecamatan_id or "") if saved is not None else str(form["kecamatan"].value() or "")
+            destination = Kecamatan.objects.filter(pk=value).first() if value.isdigit() and len(value) < 10 else None
+        method = ZoneShipping(destination or shopper_kecamatan(self.request), estimate=True)
+        return shipping_parcels(method, basket)
 
     def form_valid(self, form):
         request = self.request
@@ -159,7 +174,7 @@ class PaymentView(TemplateView):
             else:
                 self.request.session[f"client_secret:{self.attempt.pk}"] = client_secret
         return super().get_context_data(
-            attempt=self.attempt, lines=basket.all_lines() if basket else [],
+            attempt=self.attempt, lines=basket.all_lines() if basket else [], itemised=itemise(self.attempt),
             client_secret=client_secret, redirect_url=self.request.session.get(f"redirect_url:{self.attempt.pk}", ""),
             return_url=self.request.build_absolute_uri(f"/checkout/bayar/{self.attempt.order_number}/status/"),
             **gateway.page_context(self.attempt), **kwargs,
