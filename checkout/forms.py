@@ -24,7 +24,7 @@ def address_initial(address):
 
 
 def address_label(address):
-    return ", ".join(part for part in [address.first_name, *address.active_address_fields()] if part)
+    return ", ".join(address.active_address_fields())  # the name (Oscar's salutation) first
 
 
 class CheckoutForm(forms.Form):

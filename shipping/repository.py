@@ -6,13 +6,11 @@ from shipping.methods import MartPickup, ZoneShipping, shopper_kecamatan
 class Repository(repository.Repository):
     """Delivery to an address (priced by zone) or pickup at a Mart.
 
-    Without an address (the basket page), delivery is an estimate to the shopper's own
-    kecamatan (``shopper_kecamatan``), or "from" the cheapest zone when it is not known.
+    Before checkout (the basket page) delivery is an estimate: to the kecamatan the shopper
+    chose (kept in the session), else their saved address's, else "from" the cheapest zone.
+    Checkout prices the address it is given (``checkout.placement.shipping_method``).
     """
 
     def get_available_shipping_methods(self, basket, user=None, shipping_addr=None, request=None, **kwargs):
-        if shipping_addr is not None and getattr(shipping_addr, "kecamatan_id", None):
-            return [ZoneShipping(shipping_addr.kecamatan), MartPickup()]
-        if shipping_addr is not None and getattr(shipping_addr, "kecamatan_name", ""):
-            return [ZoneShipping(None), MartPickup()]  # an address outside Jakarta
-        return [ZoneShipping(shopper_kecamatan(request), estimate=True), MartPickup()]
+        destination = shopper_kecamatan(request) or getattr(shipping_addr, "kecamatan", None)
+        return [ZoneShipping(destination, estimate=True), MartPickup()]
