@@ -27,6 +27,18 @@ def address_label(address):
     return ", ".join(address.active_address_fields())  # the name (Oscar's salutation) first
 
 
+class SavedAddressSelect(forms.RadioSelect):
+    """Radio buttons for saved addresses, each carrying its kecamatan for the page's shipping estimate."""
+
+    kecamatan = {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.kecamatan:
+            option["attrs"]["data-kecamatan"] = self.kecamatan[str(value)]
+        return option
+
+
 class CheckoutForm(forms.Form):
     email = forms.EmailField(label=_("Email (for the confirmation)"))
     delivery = forms.ChoiceField(
@@ -44,7 +56,7 @@ class CheckoutForm(forms.Form):
     provinsi = forms.CharField(label=_("Province"), max_length=64, required=False, initial="DKI Jakarta")
     postcode = forms.CharField(label=_("Postcode"), max_length=5, required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     notes = forms.CharField(label=_("Notes for the courier"), max_length=255, required=False)
-    saved_address = forms.ChoiceField(label=_("Deliver to"), required=False, widget=forms.RadioSelect)
+    saved_address = forms.ChoiceField(label=_("Deliver to"), required=False, widget=SavedAddressSelect)
     mart = forms.ModelChoiceField(Mart.objects.none(), label=_("OK OCE Mart"), required=False)
     gateway = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect)
 
@@ -68,6 +80,8 @@ class CheckoutForm(forms.Form):
             if addresses:
                 self.fields["saved_address"].choices = [(str(a.pk), address_label(a)) for a in addresses] + [(NEW_ADDRESS, _("A new address"))]
                 self.fields["saved_address"].initial = str(addresses[0].pk)
+                self.fields["saved_address"].widget.kecamatan = {
+                    str(a.pk): str(a.kecamatan_id) if a.kecamatan_id else (OUTSIDE if a.kecamatan_name else "") for a in addresses}
                 self.fields["name"].initial = addresses[0].first_name or self.fields["name"].initial
                 self.fields["phone"].initial = str(addresses[0].phone_number or "") or None
         if not self.saved_addresses:

@@ -16,9 +16,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from oscar.core.loading import get_model
 
-from checkout.forms import CheckoutForm
+from checkout.forms import OUTSIDE, CheckoutForm
 from places.models import Kecamatan
-from shipping.methods import ZoneShipping, shopper_kecamatan
+from shipping.methods import MartPickup, ZoneShipping, shopper_kecamatan
 from shipping.templatetags.parcel_tags import shipping_parcels
 from checkout.placement import basket_total, itemise, shipping_method, start_payment
 from payments import gateways, stock
@@ -144,6 +144,27 @@ class CheckoutView(FormView):
         if attempt.order_id or not gateways.get(attempt.gateway).needs_browser_step:
             return redirect("checkout:thank-you", number=attempt.order_number)
         return redirect("checkout:payment", number=attempt.order_number)
+
+
+class ShippingEstimateView(TemplateView):
+    """The checkout summary's shipping, parcel by parcel, for the kecamatan being typed (fetched by the
+    checkout page's script; without it the page keeps its first estimate). ``?kecamatan=<pk>|luar``, ``&ambil=1``."""
+
+    template_name = "shipping/_parcels.html"
+
+    def get_context_data(self, **kwargs):
+        basket = self.request.basket
+        value = self.request.GET.get("kecamatan", "")
+        if self.request.GET.get("ambil") == "1":
+            method = MartPickup()
+        elif value == OUTSIDE:
+            method = ZoneShipping(None)
+        elif value.isdigit() and len(value) < 10 and Kecamatan.objects.filter(pk=value).exists():
+            # Still an estimate: the payment page shows the sum for the address given.
+            method = ZoneShipping(Kecamatan.objects.get(pk=value), estimate=True)
+        else:
+            method = ZoneShipping(shopper_kecamatan(self.request), estimate=True)
+        return {"shipping": shipping_parcels(method, basket)}
 
 
 class PaymentView(TemplateView):

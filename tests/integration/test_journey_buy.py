@@ -279,3 +279,15 @@ def test_json_ld_cannot_end_its_script_early(client):
     data, _breadcrumbs = json.loads(block)
     assert data["name"] == "Tas </script><script>alert(1)</script>" and data["brand"]["name"] == "Usaha </script><b>"
     assert data["offers"]["availability"] == "https://schema.org/OutOfStock" and data["offers"]["price"] == "125000"
+
+
+def test_the_checkout_summary_follows_the_kecamatan_being_typed(client, shop):
+    fill_basket(client, (shop["shoe"], 1), (shop["snack"], 1))
+    url = reverse("checkout:shipping-estimate")
+    tebet = squash(text(client.get(url, {"kecamatan": kecamatan("tebet").pk})))
+    assert "Perkiraan ongkir ke Tebet" in tebet and "Rp 15.000" in tebet and "Rp 20.000" in tebet
+    assert "Ongkir ke luar Jakarta" in squash(text(client.get(url, {"kecamatan": "luar"})))
+    assert "gratis" in squash(text(client.get(url, {"kecamatan": "", "ambil": "1"})))
+    for hostile in ["99999999999999999999", "-1", "abc", "１２"]:
+        answer = client.get(url, {"kecamatan": hostile})
+        assert answer.status_code == 200 and "mulai Rp 10.000" in squash(text(answer))
