@@ -7,6 +7,8 @@ or hosted page, the Mart counter, or the development-only test payment).
 Gateways are reached only through ``payments.gateways`` and their capability flags.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
@@ -29,6 +31,7 @@ Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 SESSION_ATTEMPTS = "payment_attempts"
 SESSION_FORM = "checkout_form"
+DIGITS = re.compile(r"[0-9]{1,9}")  # a primary key as typed in a URL; anything else is not one
 
 
 def remember(request, key, value):
@@ -108,7 +111,7 @@ class CheckoutView(FormView):
         if form is not None:
             saved = form.saved_addresses.get(str(form["saved_address"].value() or "")) if "saved_address" in form.fields else None
             value = str(saved.kecamatan_id or "") if saved is not None else str(form["kecamatan"].value() or "")
-            destination = Kecamatan.objects.filter(pk=value).first() if value.isdigit() and len(value) < 10 else None
+            destination = Kecamatan.objects.filter(pk=value).first() if DIGITS.fullmatch(value) else None
         method = ZoneShipping(destination or shopper_kecamatan(self.request), estimate=True)
         return shipping_parcels(method, basket)
 
@@ -159,7 +162,7 @@ class ShippingEstimateView(TemplateView):
             method = MartPickup()
         elif value == OUTSIDE:
             method = ZoneShipping(None)
-        elif value.isdigit() and len(value) < 10 and Kecamatan.objects.filter(pk=value).exists():
+        elif DIGITS.fullmatch(value) and Kecamatan.objects.filter(pk=value).exists():
             # Still an estimate: the payment page shows the sum for the address given.
             method = ZoneShipping(Kecamatan.objects.get(pk=value), estimate=True)
         else:
