@@ -43,6 +43,10 @@ def shot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
+    # No price breaks inside its number ("Rp 315.0" / "00"): each amount is one box on one line.
+    broken = page.evaluate("[...document.querySelectorAll('.money, .price-large, .price_color')]"
+                           ".filter(e => e.getClientRects().length > 1).map(e => e.textContent.trim())")
+    assert broken == [], f"{page.url}: prices broken across lines: {broken}"
     page.screenshot(path=str(SHOTS / f"buy-{name}.png"), full_page=True)
 
 
