@@ -1,5 +1,11 @@
 # OK OCE Mart: the two commands a newcomer needs are `make run` and `make test`.
-PYTHON ?= python3
+# Python 3.11 to 3.13: what the pinned Django 5.2, django-oscar 4.2.1 and Wagtail 8.0 support and every
+# other pin installs on (the pinned hypothesis needs 3.11+; 3.14 is untried). The newest one on PATH is
+# used; `make run PYTHON=/path/to/python3.x` overrides.
+PYTHON_SUPPORTED := python3.13 python3.12 python3.11 python3
+PYTHON_CHECK := import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 13) else 1)
+PYTHON ?= $(shell for p in $(PYTHON_SUPPORTED); do \
+	command -v $$p >/dev/null 2>&1 && $$p -c '$(PYTHON_CHECK)' >/dev/null 2>&1 && { command -v $$p; break; }; done)
 VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
@@ -10,12 +16,15 @@ HOST   ?= 127.0.0.1:8000
 run: demo
 	@echo ""
 	@echo "OK OCE Mart is starting on http://$(HOST)/  (Ctrl+C to stop)"
+	@echo "Emails the shop sends are written as files to $${EMAIL_FILE_PATH:-$${VAR_DIR:-var}/mail}/ (EMAIL_BACKEND to change)"
 	$(BIN)/python manage.py runserver $(HOST)
 
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %d.%d). Run: make PYTHON=/path/to/python3.11" % sys.version_info[:2])'
+	@test -n "$(PYTHON)" || { echo "No Python 3.11 to 3.13 found on PATH (python3.13, python3.12, python3.11, python3). Install one, or run: make run PYTHON=/path/to/python3.x"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 13) else "Python 3.11 to 3.13 is needed (found %d.%d). Run: make run PYTHON=/path/to/python3.x" % sys.version_info[:2])'
+	@echo "Using $(PYTHON) ($$($(PYTHON) -c 'import platform; print(platform.python_version())'))"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt

@@ -96,7 +96,7 @@ class ModerationListView(StaffRequiredMixin, ListView):
         return (
             moderation.needs_review(Product.objects.all())
             .select_related("product_class")
-            .prefetch_related("images", "stockrecords", "children__stockrecords")
+            .prefetch_related("images", "stockrecords", "children__stockrecords", "categories")
             .order_by("-date_updated")
             .prefetch_related("stockrecords__partner", "children__stockrecords__partner", "attribute_values__attribute")
         )

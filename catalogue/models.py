@@ -8,7 +8,40 @@ browsable or public products therefore keeps working unchanged.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.catalogue.abstract_models import AbstractProduct
+from oscar.apps.catalogue.abstract_models import AbstractCategory, AbstractProduct
+
+
+class Category(AbstractCategory):
+    product_classes = models.ManyToManyField(
+        "catalogue.ProductClass", blank=True, related_name="fitting_categories", verbose_name=_("product types"),
+        help_text=_("The product types sellers may put here (and in its subcategories). Empty: every type."),
+    )
+
+    class Meta(AbstractCategory.Meta):
+        pass
+
+
+def categories_for(product_class):
+    """The categories a seller may choose for a product of ``product_class``, in tree order.
+
+    A category fits when it or one of its ancestors names the type; a category tree
+    whose root and branches name no type at all fits every type.
+    """
+    categories = list(Category.objects.prefetch_related("product_classes").order_by("path"))
+    by_path = {c.path: c for c in categories}
+    steplen = Category.steplen
+    named = {c.path: {pc.pk for pc in c.product_classes.all()} for c in categories}
+    roots_naming = set()
+    for path, classes in named.items():
+        if classes:
+            roots_naming.add(path[:steplen])
+    fitting = []
+    for category in categories:
+        ancestry = [category.path[:i] for i in range(steplen, len(category.path) + 1, steplen)]
+        if any(product_class.pk in named.get(p, ()) for p in ancestry) or category.path[:steplen] not in roots_naming:
+            category.seller_label = " › ".join(by_path[p].name for p in ancestry if p in by_path)
+            fitting.append(category)
+    return fitting
 
 
 class Product(AbstractProduct):

@@ -20,6 +20,7 @@ class CheckoutConfig(apps.CheckoutConfig):
 
         urls = [
             path("", views.CheckoutView.as_view(), name="index"),
+            path("ongkir/", views.ShippingEstimateView.as_view(), name="shipping-estimate"),
             path("bayar/<str:number>/", views.PaymentView.as_view(), name="payment"),
             path("bayar/<str:number>/uji/", views.TestPayView.as_view(), name="test-pay"),
             path("bayar/<str:number>/batal/", views.CancelPaymentView.as_view(), name="cancel"),

@@ -7,7 +7,10 @@ arrives, payments calls back :class:`CheckoutPlacement` (registered in
 OrderCreator: a seller changing a price while the shopper pays changes nothing.
 """
 
+import logging
+
 from django.contrib.auth.models import AnonymousUser
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 from oscar.apps.offer.results import BasketDiscount
 from oscar.apps.order.utils import OrderCreator
@@ -26,6 +29,8 @@ from shipping.methods import MartPickup, ZoneShipping
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 ShippingAddress = get_model("order", "ShippingAddress")
+UserAddress = get_model("address", "UserAddress")
+logger = logging.getLogger(__name__)
 Country = get_model("address", "Country")
 StockRecord = get_model("partner", "StockRecord")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
@@ -180,20 +185,19 @@ def place_order(attempt, status):
     )
     address = record.address
     mart = Mart.objects.filter(pk=record.mart).select_related("kecamatan").first() if record.pickup else None
-    shipping_address = ShippingAddress.objects.create(
-        first_name=address.name,
-        line1=address.line1 if not mart else mart.address,
-        rt_rw=address.rt_rw,
-        kelurahan=address.kelurahan,
-        kecamatan=mart.kecamatan if mart else Kecamatan.objects.filter(pk=record.kecamatan).first(),
-        kecamatan_name=address.kecamatan_name,
-        line4=address.kota if not mart else mart.kecamatan.kota,
-        state=address.provinsi if not mart else "DKI Jakarta",
-        postcode=address.postcode,
-        phone_number=address.phone,
-        notes=(_("Pick up at %(mart)s") % {"mart": mart.name}) if mart else address.notes,
-        country=country,
-    )
+    if mart:
+        # Pickup: the shopper's name and phone at the Mart's address, nothing from any home address.
+        shipping_address = ShippingAddress.objects.create(
+            first_name=address.name, phone_number=address.phone, line1=mart.address, kecamatan=mart.kecamatan,
+            line4=mart.kecamatan.kota, state="DKI Jakarta", notes=_("Pick up at %(mart)s") % {"mart": mart.name}, country=country,
+        )
+    else:
+        shipping_address = ShippingAddress.objects.create(
+            first_name=address.name, line1=address.line1, rt_rw=address.rt_rw, kelurahan=address.kelurahan,
+            kecamatan=Kecamatan.objects.filter(pk=record.kecamatan).first(), kecamatan_name=address.kecamatan_name,
+            line4=address.kota, state=address.provinsi, postcode=address.postcode, phone_number=address.phone,
+            notes=address.notes, country=country,
+        )
     order = HeldStockOrderCreator().place_order(
         basket=basket, total=total, shipping_method=method, shipping_charge=charge, user=attempt.user,
         shipping_address=shipping_address, order_number=attempt.order_number, status=status,
@@ -202,8 +206,26 @@ def place_order(attempt, status):
     if mart:
         Order.objects.filter(pk=order.pk).update(pickup_mart=mart)
         order.pickup_mart = mart
+    elif attempt.user_id:
+        remember_address(attempt.user, shipping_address)
     basket.submit()
     return order
+
+
+def remember_address(user, shipping_address):
+    """Keep a signed-in shopper's delivery address in their address book (Oscar's UserAddress) for next time."""
+    address = UserAddress(user=user)
+    shipping_address.populate_alternative_model(address)
+    existing = UserAddress.objects.filter(user=user, hash=address.generate_hash()).first()
+    if existing is not None:
+        address = existing
+    address.num_orders_as_shipping_address = (address.num_orders_as_shipping_address or 0) + 1
+    address.is_default_for_shipping = True
+    try:
+        with transaction.atomic():
+            address.save()
+    except DatabaseError:  # a convenience: never a reason for an order not to be placed
+        logger.exception("Could not keep the address of order for user %s", user.pk)
 
 
 class CheckoutPlacement(OrderPlacement):
@@ -226,3 +248,41 @@ class CheckoutPlacement(OrderPlacement):
 
     def shipping_fees(self, attempt):
         return {pk: fee for pk, (_zone, fee) in as_record(attempt.checkout).shipping_shares.items()}
+
+
+def itemise(attempt):
+    """The sum the shopper pays, business by business: goods, that business's shipping, and the totals.
+
+    Read from the attempt's frozen record, so the payment page shows exactly what is charged.
+    """
+    from decimal import Decimal
+
+    from shipping.methods import ZONES
+
+    record = as_record(attempt.checkout)
+    frozen = record.frozen
+    if frozen is None:
+        return None
+    records = StockRecord.objects.select_related("partner").in_bulk([f.stockrecord for f in frozen.lines if f.stockrecord])
+    groups = {}
+    for line in frozen.lines:
+        stockrecord = records.get(line.stockrecord)
+        partner = stockrecord.partner if stockrecord else None
+        group = groups.setdefault(partner.pk if partner else None, {"partner": partner, "lines": [], "goods": Decimal("0")})
+        amount = line.incl * line.quantity
+        group["lines"].append({"title": line.title, "quantity": line.quantity, "amount": amount})
+        group["goods"] += amount
+    for pk, group in groups.items():
+        zone, fee = record.shipping_shares.get(pk, ("", Decimal("0")))
+        group["zone"], group["fee"] = ZONES.get(zone, ""), fee
+    destination = Kecamatan.objects.filter(pk=record.kecamatan).first() if record.kecamatan else None
+    return {
+        "groups": list(groups.values()),
+        "goods": sum((g["goods"] for g in groups.values()), Decimal("0")),
+        "shipping": frozen.shipping[1],
+        "total": frozen.total[1],
+        "pickup": record.pickup,
+        "mart": Mart.objects.filter(pk=record.mart).first() if record.pickup else None,
+        "destination": destination,
+        "outside": not record.pickup and destination is None,
+    }

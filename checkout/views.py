@@ -7,6 +7,8 @@ or hosted page, the Mart counter, or the development-only test payment).
 Gateways are reached only through ``payments.gateways`` and their capability flags.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
@@ -16,8 +18,11 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from oscar.core.loading import get_model
 
-from checkout.forms import CheckoutForm
-from checkout.placement import basket_total, shipping_method, start_payment
+from checkout.forms import OUTSIDE, CheckoutForm
+from places.models import Kecamatan
+from shipping.methods import MartPickup, ZoneShipping, shopper_kecamatan
+from shipping.templatetags.parcel_tags import shipping_parcels
+from checkout.placement import basket_total, itemise, shipping_method, start_payment
 from payments import gateways, stock
 from payments.models import PaymentAttempt
 from payments.services import PaymentNotStarted, client_secret_for, confirm_payment, fail_payment
@@ -26,6 +31,7 @@ Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 SESSION_ATTEMPTS = "payment_attempts"
 SESSION_FORM = "checkout_form"
+DIGITS = re.compile(r"[0-9]{1,9}")  # a primary key as typed in a URL; anything else is not one
 
 
 def remember(request, key, value):
@@ -95,7 +101,19 @@ class CheckoutView(FormView):
         for line in basket.all_lines():
             partner = line.stockrecord.partner if line.stockrecord_id else None
             groups.setdefault(partner, []).append(line)
-        return super().get_context_data(basket=basket, groups=list(groups.items()), rates=settings.SHIPPING_RATES, **kwargs)
+        return super().get_context_data(basket=basket, groups=list(groups.items()), rates=settings.SHIPPING_RATES,
+                                        shipping=self.shipping_estimate(basket, kwargs.get("form")), **kwargs)
+
+    def shipping_estimate(self, basket, form):
+        """The same rule as the basket's: to the kecamatan this form starts with (a saved address, the last
+        one typed, or the shopper's own), labelled an estimate; the payment page shows the exact sum."""
+        destination = None
+        if form is not None:
+            saved = form.saved_addresses.get(str(form["saved_address"].value() or "")) if "saved_address" in form.fields else None
+            value = str(saved.kecamatan_id or "") if saved is not None else str(form["kecamatan"].value() or "")
+            destination = Kecamatan.objects.filter(pk=value).first() if DIGITS.fullmatch(value) else None
+        method = ZoneShipping(destination or shopper_kecamatan(self.request), estimate=True)
+        return shipping_parcels(method, basket)
 
     def form_valid(self, form):
         request = self.request
@@ -131,6 +149,27 @@ class CheckoutView(FormView):
         return redirect("checkout:payment", number=attempt.order_number)
 
 
+class ShippingEstimateView(TemplateView):
+    """The checkout summary's shipping, parcel by parcel, for the kecamatan being typed (fetched by the
+    checkout page's script; without it the page keeps its first estimate). ``?kecamatan=<pk>|luar``, ``&ambil=1``."""
+
+    template_name = "shipping/_parcels.html"
+
+    def get_context_data(self, **kwargs):
+        basket = self.request.basket
+        value = self.request.GET.get("kecamatan", "")
+        if self.request.GET.get("ambil") == "1":
+            method = MartPickup()
+        elif value == OUTSIDE:
+            method = ZoneShipping(None)
+        elif DIGITS.fullmatch(value) and Kecamatan.objects.filter(pk=value).exists():
+            # Still an estimate: the payment page shows the sum for the address given.
+            method = ZoneShipping(Kecamatan.objects.get(pk=value), estimate=True)
+        else:
+            method = ZoneShipping(shopper_kecamatan(self.request), estimate=True)
+        return {"shipping": shipping_parcels(method, basket)}
+
+
 class PaymentView(TemplateView):
     def dispatch(self, request, *args, **kwargs):
         self.attempt = own_attempt(request, kwargs["number"])
@@ -159,7 +198,7 @@ class PaymentView(TemplateView):
             else:
                 self.request.session[f"client_secret:{self.attempt.pk}"] = client_secret
         return super().get_context_data(
-            attempt=self.attempt, lines=basket.all_lines() if basket else [],
+            attempt=self.attempt, lines=basket.all_lines() if basket else [], itemised=itemise(self.attempt),
             client_secret=client_secret, redirect_url=self.request.session.get(f"redirect_url:{self.attempt.pk}", ""),
             return_url=self.request.build_absolute_uri(f"/checkout/bayar/{self.attempt.order_number}/status/"),
             **gateway.page_context(self.attempt), **kwargs,

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from oscar.apps.dashboard.catalogue.forms import ProductForm
 from oscar.core.loading import get_model
 
+from catalogue.models import categories_for
 from catalogue.photos import PhotosField, clean_photo
 from places.models import Kecamatan
 
@@ -163,7 +164,10 @@ class ListingForm(ProductForm):
         self.fields["description"].label = _("Description")
         self.fields["description"].widget = forms.Textarea(attrs={"rows": 5})
         self.fields["description"].required = True
-        self.fields["category"].queryset = Category.objects.filter(depth__gt=1).order_by("path") or Category.objects.all()
+        fitting = categories_for(product_class)
+        self.fields["category"].queryset = Category.objects.filter(pk__in=[c.pk for c in fitting]).order_by("path")
+        labels = {c.pk: c.seller_label for c in fitting}
+        self.fields["category"].label_from_instance = lambda category: labels.get(category.pk, category.name)
         if self.instance.pk:
             self.fields["category"].initial = self.instance.categories.values_list("pk", flat=True).first()
         if self.variant_attribute:

@@ -307,7 +307,9 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# By default every email is written as a file under var/mail/ (a newcomer reads them there, and the dev
+# server's request log stays quiet); production sets the SMTP backend.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OK OCE Mart <halo@okoce-mart.example>")
 # SMTP when EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend; the file
 # backend (EMAIL_FILE_PATH) keeps every message as a file for a newcomer to read.
@@ -316,7 +318,7 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 
 LOGGING = {
     "version": 1,

@@ -35,7 +35,10 @@ class NearView(View):
         kecamatan = Kecamatan.objects.filter(slug=slug).first() if slug_re.fullmatch(slug) else None
         if kecamatan:
             request.session[NEAR_SESSION_KEY] = kecamatan.slug
-            messages.success(request, _("Showing what is made near %(kecamatan)s first.") % {"kecamatan": kecamatan.name})
+            if request.POST.get("purpose") == "shipping":  # the product page's or basket's shipping estimate
+                messages.success(request, _("Shipping is estimated to %(kecamatan)s.") % {"kecamatan": kecamatan.name})
+            else:
+                messages.success(request, _("Showing what is made near %(kecamatan)s first.") % {"kecamatan": kecamatan.name})
         else:
             request.session.pop(NEAR_SESSION_KEY, None)
         target = request.POST.get("next", "")

@@ -145,6 +145,9 @@ class DemoLoader:
         breadcrumbs |= {item[1] for item in PRODUCT_TYPES["makanan-kemasan"]["items"]}
         for crumb in sorted(breadcrumbs):
             self.categories[crumb] = create_from_breadcrumbs(crumb)
+        # Each type's category (and so its subcategories) is what the seller's "Kategori" list offers for it.
+        for slug, spec in PRODUCT_TYPES.items():
+            self.categories[spec["category"]].product_classes.add(self.product_classes[slug])
 
     # --- businesses ------------------------------------------------------------------
     def business_specs(self):

@@ -38,7 +38,7 @@ def test_shopper_buys_from_two_businesses_on_a_phone(two_products, live_server, 
     page = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
     for product in two_products:
         page.goto(base + product.get_absolute_url())
-        page.locator("#add_to_basket_form button[type=submit]").click()
+        page.get_by_role("button", name="Tambah ke keranjang").click()
         page.wait_for_load_state()
     page.goto(base + "/checkout/")
     page.fill("#id_email", "sari@pembeli.test")
