@@ -8,6 +8,8 @@ OrderCreator: a seller changing a price while the shopper pays changes nothing.
 """
 
 from django.utils.translation import gettext as _
+from dataclasses import replace
+
 from oscar.apps.order.utils import OrderCreator
 from oscar.apps.partner.availability import Available
 from oscar.apps.partner.prices import FixedPrice
@@ -16,6 +18,7 @@ from oscar.core.loading import get_class, get_model
 from oscar.core.prices import Price
 
 from checkout.record import CheckoutRecord, FrozenLine, FrozenPricing
+from consignment import shelves
 from payments import services, stock
 from payments.placement import CannotOrder, OrderPlacement
 from places.models import Kecamatan, Mart
@@ -89,6 +92,8 @@ def start_payment(basket, checkout, gateway_code, user=None):
     """
     record = as_record(checkout)
     method = shipping_method(record)
+    if record.pickup and shelves.covers(record.mart, basket.all_lines()):
+        record = replace(record, shelf=record.mart)  # held on the Mart's shelf, not the makers' online stock
 
     def price(basket):
         total, frozen = freeze(basket, method)

@@ -18,6 +18,7 @@ from oscar.core.loading import get_model
 
 from checkout.forms import CheckoutForm
 from checkout.placement import basket_total, shipping_method, start_payment
+from consignment import shelves
 from payments import gateways, stock
 from payments.models import PaymentAttempt
 from payments.services import PaymentNotStarted, client_secret_for, confirm_payment, fail_payment
@@ -95,7 +96,11 @@ class CheckoutView(FormView):
         for line in basket.all_lines():
             partner = line.stockrecord.partner if line.stockrecord_id else None
             groups.setdefault(partner, []).append(line)
-        return super().get_context_data(basket=basket, groups=list(groups.items()), rates=settings.SHIPPING_RATES, **kwargs)
+        kwargs.setdefault("form", self.get_form())
+        # What each Mart has on its shelf for this basket now (consignment): pickup from the shelf is ready today.
+        marts = kwargs["form"].fields["mart"].queryset
+        return super().get_context_data(basket=basket, groups=list(groups.items()), rates=settings.SHIPPING_RATES,
+                                        shelves=shelves.shelves_for_basket(basket.all_lines(), marts), **kwargs)
 
     def form_valid(self, form):
         request = self.request
@@ -231,4 +236,5 @@ class ThankYouView(TemplateView):
         order = attempt.order
         if order is None:
             raise Http404
-        return super().get_context_data(order=order, attempt=attempt, lines=order.lines.select_related("partner"), **kwargs)
+        return super().get_context_data(order=order, attempt=attempt, lines=order.lines.select_related("partner"),
+                                        from_shelf=bool(stock.shelf_of(attempt.checkout)), **kwargs)

@@ -72,6 +72,8 @@ class LedgerEntry(models.Model):
         REFUND = "refund", _("Refund")
         TRANSFER = "transfer", _("Stripe transfer")
         PAYOUT = "payout", _("Bank transfer")
+        # The maker's agreed share of a consignment sale at a Mart's till (consignment/services.py).
+        MART_SALE = "mart_sale", _("Mart till sale (consignment)")
 
     partner = models.ForeignKey("partner.Partner", on_delete=models.PROTECT, related_name="ledger")
     order = models.ForeignKey("order.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from seller import finance, views
+from seller import consignment, finance, views
 
 app_name = "seller"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("pesanan/<str:number>/", views.OrderDetailView.as_view(), name="order-detail"),
     path("saldo/", finance.SellerBalanceView.as_view(), name="balance"),
     path("saldo/<str:month>/", finance.SellerStatementView.as_view(), name="statement"),
+    path("konsinyasi/", consignment.SellerConsignmentView.as_view(), name="consignment"),
     path("tim/", views.TeamView.as_view(), name="team"),
     path("tim/<int:user_pk>/hapus/", views.TeamRemoveView.as_view(), name="team-remove"),
     path("undangan/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation"),

@@ -38,6 +38,7 @@ urlpatterns = [
     path("staf/", include("backoffice.urls")),
     *backoffice_legacy_urls,
     path("penjual/", include("seller.urls")),
+    path("kelola-mart/", include("consignment.urls")),  # Mart operators (consignment)
     path("", include("payments.urls")),
     path("toko/<slug:slug>/", ShopView.as_view(), name="shop-detail"),
     path("", include(apps.get_app_config("oscar").urls[0])),

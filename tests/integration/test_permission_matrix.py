@@ -1,8 +1,8 @@
 """Who may do what in the seller centre, the back office and Oscar's dashboard.
 
-Every seller-centre and back-office URL is walked with GET and POST as anonymous, a shopper,
+Every seller-centre, back-office and Mart-counter URL is walked with GET and POST as anonymous, a shopper,
 seller A (who owns the objects in the URLs), seller B, a suspended seller, a
-Wagtail editor and programme staff; the set of roles that get through must be
+Wagtail editor, programme staff and the operators of Mart A (whose shelf is in the URLs) and Mart B; the set of roles that get through must be
 exactly the one written here. POSTs carry the forms' real field names but
 tampered ids (B posting to A's objects), each inside a rolled-back transaction
 so one request's effect does not change the next one's answer.
@@ -18,19 +18,25 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from backoffice import urls as backoffice_urls
+from consignment import urls as consignment_urls
+from consignment.models import MartOperator
+from consignment.services import deliver
 from seller import urls as seller_urls
-from tests.factories import PartnerFactory, ProductFactory, make_user, place_order
+from places.models import Mart
+from tests.factories import PartnerFactory, ProductFactory, kecamatan, make_user, place_order
 
 pytestmark = pytest.mark.django_db
 
 MemberInvitation = get_model("partner", "MemberInvitation")
 FoodCompliance = get_model("partner", "FoodCompliance")
 
-ROLES = ["anonymous", "shopper", "seller_a", "seller_b", "suspended", "editor", "staff"]
+ROLES = ["anonymous", "shopper", "seller_a", "seller_b", "suspended", "editor", "staff", "operator_a", "operator_b"]
 LOGGED_IN = set(ROLES) - {"anonymous"}
 SELLERS = {"seller_a", "seller_b"}
 A = {"seller_a"}
 STAFF = {"staff"}
+OPERATORS = {"operator_a", "operator_b"}
+OPERATOR_A = {"operator_a"}
 NOBODY = set()
 
 
@@ -44,6 +50,9 @@ def world():
         "editor": make_user("editor@okoce.test"),
         # Programme staff as the demo creates them (Oscar 4's dashboard also checks model permissions).
         "staff": make_user("staf@okoce.test", is_staff=True, is_superuser=True),
+        # Mart operators (consignment): one Mart each.
+        "operator_a": make_user("operator.a@mart.test"),
+        "operator_b": make_user("operator.b@mart.test"),
     }
     users["editor"].groups.add(Group.objects.get(name="Editors"))
     users["editor"].user_permissions.add(Permission.objects.get(codename="access_admin"))
@@ -58,8 +67,14 @@ def world():
     order = place_order(users["shopper"], [(product, 1)])
     line = order.lines.get()
     invite = MemberInvitation.objects.create(partner=partner_a, email="baru@usaha.test")
+    marts = [Mart.objects.create(name=f"Mart {x}", slug=f"mart-{x}", kecamatan=kecamatan("tebet"), address="Jl. Tebet 1",
+                                 lat=0, lon=0) for x in "ab"]
+    for role, mart in zip(["operator_a", "operator_b"], marts):
+        MartOperator.objects.create(user=users[role], mart=mart)
+    shelf = deliver(marts[0], product.stockrecords.get(), 5, "0.8", 25000, users["operator_a"])
     ids = {"product": product.pk, "order": order.number, "line": line.pk, "colleague": colleague.pk,
-           "partner": partner_a.pk, "compliance": compliance.pk, "token": invite.token}
+           "partner": partner_a.pk, "compliance": compliance.pk, "token": invite.token,
+           "shelf": shelf.pk, "stockrecord": shelf.stockrecord_id}
     return users, ids
 
 
@@ -79,6 +94,7 @@ MATRIX = {
     "order-detail": ("/penjual/pesanan/{order}/", A, A, {"line": "{line}", "line{line}-status": "packed"}),
     "balance": ("/penjual/saldo/", SELLERS, NOBODY, {}),
     "statement": ("/penjual/saldo/2026-11/", SELLERS, NOBODY, {}),
+    "consignment": ("/penjual/konsinyasi/", SELLERS, NOBODY, {}),
     "team": ("/penjual/tim/", SELLERS, SELLERS, {"email": "x"}),
     "team-remove": ("/penjual/tim/{colleague}/hapus/", NOBODY, A, {}),
     # Anyone signed in may read an invitation; only the invited address may accept it.
@@ -100,6 +116,16 @@ BACKOFFICE_MATRIX = {
     "orders": ("/staf/pesanan/", STAFF, NOBODY, {}),
     "order": ("/staf/pesanan/{order}/", STAFF, STAFF, {"action": "refund", "refund-{line}": "1"}),
     "synonyms": ("/staf/sinonim/", STAFF, STAFF, {"groups": "kerudung, hijab"}),
+}
+
+# The Mart counter (consignment:, /kelola-mart/): a Mart's operator, for their own Mart only
+# (staff assign operators but do not run a counter). A delivery always lands on the poster's own Mart.
+CONSIGNMENT_MATRIX = {
+    "home": ("/kelola-mart/", OPERATORS, NOBODY, {}),
+    "delivery": ("/kelola-mart/terima/", OPERATORS, OPERATORS,
+                 {"pembuat": "{partner}", "stockrecord": "{stockrecord}", "quantity": "1", "share": "80"}),
+    "shelf-item": ("/kelola-mart/rak/{shelf}/", OPERATOR_A, OPERATOR_A, {"action": "sell", "sell-quantity": "1"}),
+    "handover": ("/kelola-mart/serahkan/", NOBODY, OPERATORS, {"number": "{order}"}),
 }
 
 # Oscar's dashboard is for programme staff only: sellers work in the seller centre.
@@ -142,6 +168,10 @@ def test_every_back_office_url_is_in_the_matrix():
     assert names == set(BACKOFFICE_MATRIX)
 
 
+def test_every_mart_counter_url_is_in_the_matrix():
+    assert {pattern.name for pattern in consignment_urls.urlpatterns} == set(CONSIGNMENT_MATRIX)
+
+
 def check_row(client, world, row):
     users, ids = world
     template, get_roles, post_roles, data = row
@@ -159,6 +189,17 @@ def test_seller_centre_permissions(client, world, name):
 @pytest.mark.parametrize("name", sorted(BACKOFFICE_MATRIX))
 def test_back_office_permissions(client, world, name):
     check_row(client, world, BACKOFFICE_MATRIX[name])
+
+
+@pytest.mark.parametrize("name", sorted(CONSIGNMENT_MATRIX))
+def test_mart_counter_permissions(client, world, name):
+    check_row(client, world, CONSIGNMENT_MATRIX[name])
+
+
+def test_an_operator_learns_nothing_of_another_marts_shelf_from_status_codes(client, world):
+    users, ids = world
+    client.force_login(users["operator_b"])
+    assert client.get(f"/kelola-mart/rak/{ids['shelf']}/").status_code == client.get("/kelola-mart/rak/999999/").status_code == 404
 
 
 def test_oscar_dashboard_is_for_staff_only(client, world):
