@@ -76,14 +76,14 @@ def _take(shelf, quantity):
 
 
 @transaction.atomic
-def sell_at_till(shelf, quantity, user):
+def sell_at_till(shelf, quantity, user, note=""):
     """``quantity`` units sold at the Mart's till: off the shelf, and the maker's share into their ledger."""
     shelf = _take(shelf, quantity)
     amount = maker_amount(shelf.price, shelf.share, quantity)
     entry = LedgerEntry.objects.create(
         partner=shelf.stockrecord.partner, kind=LedgerEntry.Kind.MART_SALE, amount=amount, reference=shelf.mart.name[:255],
         note=f"{quantity} × {shelf.stockrecord.product.get_title()}"[:255], created_by=user)
-    return _changed(shelf, Movement.Kind.TILL_SALE, -quantity, user, maker_amount=amount, ledger_entry=entry)
+    return _changed(shelf, Movement.Kind.TILL_SALE, -quantity, user, maker_amount=amount, ledger_entry=entry, note=note)
 
 
 @transaction.atomic

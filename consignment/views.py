@@ -92,12 +92,8 @@ class ShelfItemView(MartOperatorRequiredMixin, TemplateView):
         form = form_class(request.POST, prefix=action)
         if form.is_valid():
             try:
-                if action == "count":
-                    movement = service(shelf, form.cleaned_data["counted"], request.user, note=form.cleaned_data["note"])
-                elif action == "sell":
-                    movement = service(shelf, form.cleaned_data["quantity"], request.user)
-                else:
-                    movement = service(shelf, form.cleaned_data["quantity"], request.user, note=form.cleaned_data["note"])
+                amount = form.cleaned_data["counted" if action == "count" else "quantity"]
+                movement = service(shelf, amount, request.user, note=form.cleaned_data["note"])
             except services.ShelfError as error:
                 form.add_error(None, str(error))
             else:
