@@ -8,6 +8,7 @@ OrderCreator: a seller changing a price while the shopper pays changes nothing.
 """
 
 import logging
+from dataclasses import replace
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, transaction
@@ -21,6 +22,7 @@ from oscar.core.loading import get_class, get_model
 from oscar.core.prices import Price
 
 from checkout.record import CheckoutRecord, FrozenLine, FrozenPricing
+from consignment import shelves
 from payments import services, stock
 from payments.placement import CannotOrder, OrderPlacement
 from places.models import Kecamatan, Mart
@@ -130,6 +132,8 @@ def start_payment(basket, checkout, gateway_code, user=None):
     """
     record = as_record(checkout)
     method = shipping_method(record)
+    if record.pickup and shelves.covers(record.mart, basket.all_lines()):
+        record = replace(record, shelf=record.mart)  # held on the Mart's shelf, not the makers' online stock
 
     def price(basket):
         total, frozen = freeze(basket, method, user)

@@ -91,6 +91,7 @@ class CheckoutRecord:
     address: Address = field(default_factory=Address)
     frozen: FrozenPricing | None = None
     shipping_shares: dict = field(default_factory=dict)  # {partner pk: (zone, fee)}
+    shelf: int | None = None  # the pickup Mart's pk when its shelf (consignment) covers the whole basket: ready today
     # Written by payments as the payment settles:
     late: bool = False  # paid after its hold lapsed; the stock was taken again
     charge: str = ""  # the provider's charge id, source of payouts
@@ -103,7 +104,7 @@ class CheckoutRecord:
             address=Address.from_json(data.get("address")),
             frozen=FrozenPricing.from_json(data["frozen"]) if data.get("frozen") else None,
             shipping_shares={int(k): (v[0], Decimal(v[1])) for k, v in (data.get("shipping_shares") or {}).items()},
-            late=bool(data.get("late")), charge=data.get("charge") or "",
+            late=bool(data.get("late")), charge=data.get("charge") or "", shelf=data.get("shelf") or None,
         )
 
     def to_json(self):
@@ -113,6 +114,8 @@ class CheckoutRecord:
             data["frozen"] = self.frozen.to_json()
         if self.shipping_shares:
             data["shipping_shares"] = {str(k): [z, str(f)] for k, (z, f) in self.shipping_shares.items()}
+        if self.shelf:
+            data["shelf"] = self.shelf  # read by payments.stock.shelf_of
         if self.late:
             data["late"] = True
         if self.charge:

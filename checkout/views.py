@@ -23,6 +23,7 @@ from places.models import Kecamatan
 from shipping.methods import MartPickup, ZoneShipping, shopper_kecamatan
 from shipping.templatetags.parcel_tags import shipping_parcels
 from checkout.placement import basket_total, itemise, shipping_method, start_payment
+from consignment import shelves
 from payments import gateways, stock
 from payments.models import PaymentAttempt
 from payments.services import PaymentNotStarted, client_secret_for, confirm_payment, fail_payment
@@ -101,8 +102,12 @@ class CheckoutView(FormView):
         for line in basket.all_lines():
             partner = line.stockrecord.partner if line.stockrecord_id else None
             groups.setdefault(partner, []).append(line)
+        kwargs.setdefault("form", self.get_form())
+        # What each Mart has on its shelf for this basket now (consignment): pickup from the shelf is ready today.
+        marts = kwargs["form"].fields["mart"].queryset
         return super().get_context_data(basket=basket, groups=list(groups.items()), rates=settings.SHIPPING_RATES,
-                                        shipping=self.shipping_estimate(basket, kwargs.get("form")), **kwargs)
+                                        shipping=self.shipping_estimate(basket, kwargs.get("form")),
+                                        shelves=shelves.shelves_for_basket(basket.all_lines(), marts), **kwargs)
 
     def shipping_estimate(self, basket, form):
         """The same rule as the basket's: to the kecamatan this form starts with (a saved address, the last
@@ -270,4 +275,5 @@ class ThankYouView(TemplateView):
         order = attempt.order
         if order is None:
             raise Http404
-        return super().get_context_data(order=order, attempt=attempt, lines=order.lines.select_related("partner"), **kwargs)
+        return super().get_context_data(order=order, attempt=attempt, lines=order.lines.select_related("partner"),
+                                        from_shelf=bool(stock.shelf_of(attempt.checkout)), **kwargs)

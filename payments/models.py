@@ -76,6 +76,8 @@ class LedgerEntry(models.Model):
         # of it the programme pays back for its campaigns (payments/settlements.py, "Promotions").
         DISCOUNT = "discount", _("Discount to the shopper")
         CAMPAIGN = "campaign", _("Discount paid by the programme")
+        # The maker's agreed share of a consignment sale at a Mart's till (consignment/services.py).
+        MART_SALE = "mart_sale", _("Mart till sale (consignment)")
 
     partner = models.ForeignKey("partner.Partner", on_delete=models.PROTECT, related_name="ledger")
     order = models.ForeignKey("order.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger")

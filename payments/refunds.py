@@ -71,7 +71,8 @@ def refund(order, quantities, user, include_shipping=False):
     for line, quantity, amount in rows:
         Refund.objects.create(order=order, line=line, quantity=quantity, amount=amount, reference=reference, created_by=user)
         if getattr(line, "fulfilment", None) is None or line.fulfilment.status not in line.fulfilment.SENT:
-            stock.release({line.stockrecord_id: (quantity, line.title)}) if line.stockrecord_id else None
+            if line.stockrecord_id:
+                stock.release({line.stockrecord_id: (quantity, line.title)}, shelf=stock.shelf_of_order(order))
     if shipping_back:
         Refund.objects.create(order=order, line=None, amount=shipping_back, reference=reference, created_by=user)
     for partner, (sale, fee) in per_partner.items():

@@ -88,7 +88,7 @@ def open_attempt(basket, gateway_code, email, price, user=None):
             if stale.order_number == number:
                 stale.order_number = f"{number}-{stale.pk}"
                 stale.save(update_fields=["order_number", "date_updated"])
-        stock.hold(stock.quantities(basket.all_lines()))
+        stock.hold(stock.quantities(basket.all_lines()), shelf=stock.shelf_of(checkout))
         basket.freeze()
         attempt = PaymentAttempt.objects.create(
             gateway=gateway.code, order_number=number, basket=basket, user=user if user and user.is_authenticated else None,
@@ -135,7 +135,7 @@ def _let_go(attempt, status, message, cancel=None):
         # payment arrives for a basket the shopper has since changed (best effort, after commit).
         enqueue(_cancel_at_provider, attempt.pk, key=f"cancel-attempt-{attempt.pk}-{attempt.reference}")
     if attempt.reserved:
-        stock.release(held_quantities(attempt))
+        stock.release(held_quantities(attempt), shelf=stock.shelf_of(attempt.checkout))
         attempt.reserved = False
     basket = attempt.basket
     if basket is not None and basket.status == Basket.FROZEN and not basket_used_elsewhere(attempt, basket):
@@ -210,7 +210,7 @@ def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge=""
             # Paid after the hold lapsed: the money is taken. Take the stock again if it is still there.
             try:
                 with transaction.atomic():
-                    stock.hold(held_quantities(attempt))
+                    stock.hold(held_quantities(attempt), shelf=stock.shelf_of(attempt.checkout))
             except stock.SoldOut as error:
                 logger.error("Payment %s arrived after its hold lapsed and %s is gone: refunding", attempt.order_number, error.title)
                 _refund_due(attempt, _(
@@ -396,7 +396,7 @@ def expire_holds(now=None):
 
 def _cancel_unpaid(attempt, order):
     """An order placed before its money (a Mart pickup) given up: its stock goes back on sale."""
-    stock.release(stock.quantities(order.lines.all()))
+    stock.release(stock.quantities(order.lines.all()), shelf=stock.shelf_of(attempt.checkout))
     EventHandler().cancelled(order)
     attempt.reserved = False
     attempt.status = PaymentAttempt.Status.EXPIRED

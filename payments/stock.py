@@ -5,6 +5,11 @@ Here a hold is one conditional UPDATE per line: it succeeds only while
 ``num_in_stock - num_allocated`` covers the quantity, so concurrent buyers of
 the last units cannot both get them (the database serialises the updates on
 the row). All lines are held in one transaction: all or nothing.
+
+A Mart pickup whose whole basket is on that Mart's shelf (consignment stock)
+is held on the shelf instead of the makers' online stock: the checkout record
+names the Mart (``"shelf"``), and the ``Shelves`` the consignment app registers
+at start-up holds and releases there (payments does not import consignment).
 """
 
 from django.db import transaction
@@ -35,9 +40,42 @@ def quantities(lines):
     return wanted
 
 
+class Shelves:
+    """Stock on a Mart's shelf (implemented by consignment/shelves.py)."""
+
+    def hold(self, mart_id, wanted):
+        """Set aside every quantity in ``wanted`` on ``mart_id``'s shelf or none (raises SoldOut)."""
+        raise NotImplementedError
+
+    def release(self, mart_id, wanted):
+        raise NotImplementedError
+
+
+_shelves = Shelves()
+
+
+def register_shelves(shelves):
+    global _shelves
+    _shelves = shelves
+
+
+def shelf_of(checkout):
+    """The Mart (pk) whose shelf an attempt's units come from, read from its checkout JSON; None: online stock."""
+    return (checkout or {}).get("shelf") or None
+
+
+def shelf_of_order(order):
+    attempt = getattr(order, "payment_attempt", None)
+    return shelf_of(attempt.checkout) if attempt is not None else None
+
+
 @transaction.atomic
-def hold(wanted):
-    """Hold every quantity in ``wanted`` or none (raises SoldOut naming the first product that ran out)."""
+def hold(wanted, shelf=None):
+    """Hold every quantity in ``wanted`` or none (raises SoldOut naming the first product that ran out).
+
+    With ``shelf`` (a Mart's pk) the units are set aside on that Mart's shelf instead."""
+    if shelf:
+        return _shelves.hold(shelf, wanted)
     for stockrecord_id, (quantity, title) in sorted(wanted.items()):  # one lock order: no deadlocks
         allocated = Coalesce(F("num_allocated"), 0)
         updated = StockRecord.objects.filter(pk=stockrecord_id, num_in_stock__gte=allocated + quantity).update(
@@ -49,7 +87,9 @@ def hold(wanted):
 
 
 @transaction.atomic
-def release(wanted):
+def release(wanted, shelf=None):
+    if shelf:
+        return _shelves.release(shelf, wanted)
     for stockrecord_id, (quantity, _title) in sorted(wanted.items()):
         StockRecord.objects.filter(pk=stockrecord_id).update(num_allocated=Coalesce(F("num_allocated"), 0) - quantity)
     indexing.stock_changed(wanted)
@@ -66,6 +106,8 @@ def consume_shipped(line):
 
     if not line.stockrecord_id or line.order.status not in (PAID, PARTLY_REFUNDED):
         return False
+    if shelf_of_order(line.order):
+        return False  # handed over from a Mart's shelf by its operator (consignment), not shipped by the maker
     units = refundable_quantity(line)
     if units:
         StockRecord.objects.filter(pk=line.stockrecord_id).update(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from seller import finance, promotions, reviews, views
+from seller import consignment, finance, promotions, reviews, views
 
 app_name = "seller"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("promosi/<int:pk>/", promotions.PromotionEditView.as_view(), name="promotion-edit"),
     path("promosi/<int:pk>/akhiri/", promotions.PromotionEndView.as_view(), name="promotion-end"),
     path("ulasan/", reviews.ReviewListView.as_view(), name="reviews"),
+    path("konsinyasi/", consignment.SellerConsignmentView.as_view(), name="consignment"),
     path("tim/", views.TeamView.as_view(), name="team"),
     path("tim/<int:user_pk>/hapus/", views.TeamRemoveView.as_view(), name="team-remove"),
     path("undangan/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation"),

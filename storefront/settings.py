@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "order.apps.OrderConfig",
     "storefront.config.CustomerConfig",
     "search.apps.SearchConfig",
+    "consignment.apps.ConsignmentConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
     "oscar.apps.dashboard.apps.DashboardConfig",

@@ -39,6 +39,7 @@ urlpatterns = [
     *backoffice_legacy_urls,
     path("penjual/", include("seller.urls")),
     path("", include("promotions.urls")),
+    path("kelola-mart/", include("consignment.urls")),  # Mart operators (consignment)
     path("", include("payments.urls")),
     path("toko/<slug:slug>/", ShopView.as_view(), name="shop-detail"),
     path("ulasan/", include("catalogue.reviews.urls")),

@@ -23,6 +23,8 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 from tqdm import tqdm
 
+from consignment import services as consignment
+from consignment.models import MartOperator, ShelfStock
 from places.models import Kecamatan, Mart, OpeningHours
 
 from . import images
@@ -55,6 +57,7 @@ DEMO_USERS = {
     "seller": ("penjual@okoce-mart.example", "Penjual Contoh", "okoce-penjual-2026"),
     "lead": ("lead@okoce-mart.example", "Marketing Lead", "okoce-lead-2026"),
     "shopper": ("pembeli@okoce-mart.example", "Sinta Pembeli", "okoce-pembeli-2026"),
+    "operator": ("operator@okoce-mart.example", "Operator Mart", "okoce-operator-2026"),
 }
 
 # Attributes per product type: (code, name, type, option group or None, on variants?)
@@ -114,6 +117,7 @@ class DemoLoader:
         self.load_users()
         self.load_marts()
         self.load_products()
+        self.load_consignment()
         self.load_stories()
         self.load_orders()
         self.load_promotions()
@@ -269,6 +273,37 @@ class DemoLoader:
                     for day, (opens, closes) in MART_HOURS.items()
                 )
         self.created["marts"] = created
+
+    # --- consignment at two Marts -------------------------------------------------------
+    def load_consignment(self):
+        """The demo operator runs Mart Mampang Prapatan; it and Mart Gambir hold members' products on
+        consignment (the demo seller's among them), with a few till sales. Only for Marts with an empty shelf."""
+        User = get_user_model()
+        operator = User.objects.get(email=DEMO_USERS["operator"][0])
+        marts = {m.slug: m for m in Mart.objects.filter(slug__in=["ok-oce-mart-mampang-prapatan", "ok-oce-mart-gambir"])}
+        home = marts.get("ok-oce-mart-mampang-prapatan")
+        if home is None:
+            return
+        MartOperator.objects.get_or_create(user=operator, defaults={"mart": home})
+        rng = random.Random(self.seed + 13)
+        makers = [partner for partner, _spec in self.businesses[:4]]
+        records = list(StockRecord.objects.filter(partner__in=makers, product__structure__in=["standalone", "child"],
+                                                  product__is_public=True).select_related("product").order_by("partner_id", "pk"))
+        created = 0
+        for slug, mart in marts.items():
+            if ShelfStock.objects.filter(mart=mart).exists():
+                continue
+            chosen = {}
+            for record in records:
+                if len([r for r in chosen.values() if r.partner_id == record.partner_id]) < 3:
+                    chosen.setdefault(record.product.parent_id or record.product_id, record)
+            for record in chosen.values():
+                shelf = consignment.deliver(mart, record, rng.randint(4, 12), Decimal(rng.choice(["0.75", "0.80", "0.85"])),
+                                            record.price, operator)
+                created += 1
+                if mart == home and rng.random() < 0.6:
+                    consignment.sell_at_till(shelf, rng.randint(1, 3), operator)
+        self.created["shelf rows"] = created
 
     # --- products -------------------------------------------------------------------
     def product_specs(self):

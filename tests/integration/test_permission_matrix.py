@@ -1,8 +1,8 @@
 """Who may do what in the seller centre, the back office and Oscar's dashboard.
 
-Every seller-centre and back-office URL is walked with GET and POST as anonymous, a shopper,
+Every seller-centre, back-office and Mart-counter URL is walked with GET and POST as anonymous, a shopper,
 seller A (who owns the objects in the URLs), seller B, a suspended seller, a
-Wagtail editor and programme staff; the set of roles that get through must be
+Wagtail editor, programme staff and the operators of Mart A (whose shelf is in the URLs) and Mart B; the set of roles that get through must be
 exactly the one written here. POSTs carry the forms' real field names but
 tampered ids (B posting to A's objects), each inside a rolled-back transaction
 so one request's effect does not change the next one's answer.
@@ -21,8 +21,12 @@ from backoffice import urls as backoffice_urls
 from promotions.models import Promotion
 from promotions.services import save_promotion
 from jobs.models import Job
+from consignment import urls as consignment_urls
+from consignment.models import MartOperator
+from consignment.services import deliver
 from seller import urls as seller_urls
-from tests.factories import PartnerFactory, ProductFactory, make_user, place_order
+from places.models import Mart
+from tests.factories import PartnerFactory, ProductFactory, kecamatan, make_user, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +34,13 @@ MemberInvitation = get_model("partner", "MemberInvitation")
 FoodCompliance = get_model("partner", "FoodCompliance")
 ProductReview = get_model("reviews", "ProductReview")
 
-ROLES = ["anonymous", "shopper", "seller_a", "seller_b", "suspended", "editor", "staff"]
+ROLES = ["anonymous", "shopper", "seller_a", "seller_b", "suspended", "editor", "staff", "operator_a", "operator_b"]
 LOGGED_IN = set(ROLES) - {"anonymous"}
 SELLERS = {"seller_a", "seller_b"}
 A = {"seller_a"}
 STAFF = {"staff"}
+OPERATORS = {"operator_a", "operator_b"}
+OPERATOR_A = {"operator_a"}
 NOBODY = set()
 
 
@@ -57,6 +63,9 @@ def world():
         "editor": make_user("editor@okoce.test"),
         # Programme staff as the demo creates them (Oscar 4's dashboard also checks model permissions).
         "staff": make_user("staf@okoce.test", is_staff=True, is_superuser=True),
+        # Mart operators (consignment): one Mart each.
+        "operator_a": make_user("operator.a@mart.test"),
+        "operator_b": make_user("operator.b@mart.test"),
     }
     users["editor"].groups.add(Group.objects.get(name="Editors"))
     users["editor"].user_permissions.add(Permission.objects.get(codename="access_admin"))
@@ -75,10 +84,15 @@ def world():
     promotion, campaign = promotions_of(partner_a)
     failed_task = Job.objects.create(task="jobs.mail.send_email", args=["s", "b", ["x@contoh.test"]], state=Job.State.FAILED,
                                      attempts=3, last_error="SMTPServerDisconnected")
+    marts = [Mart.objects.create(name=f"Mart {x}", slug=f"mart-{x}", kecamatan=kecamatan("tebet"), address="Jl. Tebet 1",
+                                 lat=0, lon=0) for x in "ab"]
+    for role, mart in zip(["operator_a", "operator_b"], marts):
+        MartOperator.objects.create(user=users[role], mart=mart)
+    shelf = deliver(marts[0], product.stockrecords.get(), 5, "0.8", 25000, users["operator_a"])
     ids = {"product": product.pk, "order": order.number, "line": line.pk, "colleague": colleague.pk,
            "partner": partner_a.pk, "compliance": compliance.pk, "token": invite.token,
            "stockrecord": product.stockrecords.get().pk, "promotion": promotion.pk, "campaign": campaign.pk,
-           "review": review.pk, "failed_task": failed_task.pk}
+           "review": review.pk, "failed_task": failed_task.pk, "shelf": shelf.pk}
     return users, ids
 
 
@@ -106,6 +120,7 @@ MATRIX = {
     "statement": ("/penjual/saldo/2026-11/", SELLERS, NOBODY, {}),
     # B replying to A's review is a 404, like a review that does not exist.
     "reviews": ("/penjual/ulasan/", SELLERS, A, {"review": "{review}", "r{review}-reply": "Terima kasih!"}),
+    "consignment": ("/penjual/konsinyasi/", SELLERS, NOBODY, {}),
     "team": ("/penjual/tim/", SELLERS, SELLERS, {"email": "x"}),
     "team-remove": ("/penjual/tim/{colleague}/hapus/", NOBODY, A, {}),
     # Anyone signed in may read an invitation; only the invited address may accept it.
@@ -137,6 +152,16 @@ BACKOFFICE_MATRIX = {
     "review-hide": ("/staf/ulasan/{review}/", NOBODY, STAFF, {"action": "hide", "reason": "Menyebut pesaing"}),
     "tasks": ("/staf/tugas/", STAFF, NOBODY, {}),
     "task-retry": ("/staf/tugas/{failed_task}/ulang/", NOBODY, STAFF, {}),
+}
+
+# The Mart counter (consignment:, /kelola-mart/): a Mart's operator, for their own Mart only
+# (staff assign operators but do not run a counter). A delivery always lands on the poster's own Mart.
+CONSIGNMENT_MATRIX = {
+    "home": ("/kelola-mart/", OPERATORS, NOBODY, {}),
+    "delivery": ("/kelola-mart/terima/", OPERATORS, OPERATORS,
+                 {"pembuat": "{partner}", "stockrecord": "{stockrecord}", "quantity": "1", "share": "80"}),
+    "shelf-item": ("/kelola-mart/rak/{shelf}/", OPERATOR_A, OPERATOR_A, {"action": "sell", "sell-quantity": "1"}),
+    "handover": ("/kelola-mart/serahkan/", NOBODY, OPERATORS, {"number": "{order}"}),
 }
 
 # Oscar's dashboard is for programme staff only: sellers work in the seller centre.
@@ -179,6 +204,10 @@ def test_every_back_office_url_is_in_the_matrix():
     assert names == set(BACKOFFICE_MATRIX)
 
 
+def test_every_mart_counter_url_is_in_the_matrix():
+    assert {pattern.name for pattern in consignment_urls.urlpatterns} == set(CONSIGNMENT_MATRIX)
+
+
 def check_row(client, world, row):
     users, ids = world
     template, get_roles, post_roles, data = row
@@ -196,6 +225,17 @@ def test_seller_centre_permissions(client, world, name):
 @pytest.mark.parametrize("name", sorted(BACKOFFICE_MATRIX))
 def test_back_office_permissions(client, world, name):
     check_row(client, world, BACKOFFICE_MATRIX[name])
+
+
+@pytest.mark.parametrize("name", sorted(CONSIGNMENT_MATRIX))
+def test_mart_counter_permissions(client, world, name):
+    check_row(client, world, CONSIGNMENT_MATRIX[name])
+
+
+def test_an_operator_learns_nothing_of_another_marts_shelf_from_status_codes(client, world):
+    users, ids = world
+    client.force_login(users["operator_b"])
+    assert client.get(f"/kelola-mart/rak/{ids['shelf']}/").status_code == client.get("/kelola-mart/rak/999999/").status_code == 404
 
 
 def test_oscar_dashboard_is_for_staff_only(client, world):

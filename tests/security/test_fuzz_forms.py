@@ -27,7 +27,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 from oscar.core.loading import get_model
 
-from tests.factories import PartnerFactory, ProductClassFactory, ProductFactory, make_user, place_order
+from consignment.models import MartOperator
+from consignment.services import deliver
+from places.models import Mart
+from tests.factories import PartnerFactory, ProductClassFactory, ProductFactory, kecamatan, make_user, place_order
 from tests.report import report
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +102,8 @@ def fill(route, ids):
 def role_for(path):
     if path.startswith("/staf/"):
         return "staff"
+    if path.startswith("/kelola-mart/"):
+        return "operator"
     if path.startswith("/penjual/") and not path.startswith(("/penjual/daftar/", "/penjual/undangan/")):
         return "seller"
     if path.startswith(("/accounts/", "/penjual/")) and not path.startswith(("/accounts/login/", "/accounts/register/")):
@@ -124,8 +129,13 @@ def world():
            "number": order.number, "order_number": order.number, "line_id": order.lines.get().pk,
            "user_pk": seller.pk, "token": invite.token, "month": timezone.localdate().strftime("%Y-%m")}
     ids["partner_slug"] = partner.code
+    # A Mart operator (consignment) with one product on the shelf.
+    operator = make_user("operator@mart.test")
+    mart = Mart.objects.create(name="Mart Fuzz", slug="mart-fuzz", kecamatan=kecamatan("tebet"), address="Jl. Fuzz 1", lat=0, lon=0)
+    MartOperator.objects.create(user=operator, mart=mart)
+    shelf = deliver(mart, product.stockrecords.get(), 5, Decimal("0.8"), Decimal("15000"), operator)
     clients = {"anonymous": Client()}
-    for role, user in {"seller": seller, "shopper": shopper, "staff": staff}.items():
+    for role, user in {"seller": seller, "shopper": shopper, "staff": staff, "operator": operator}.items():
         clients[role] = Client()
         clients[role].force_login(user)
     clients["anonymous"].post(f"/basket/add/{product.pk}/", {"quantity": 1})
@@ -134,6 +144,8 @@ def world():
     paths = {fill(route, ids) for route in url_paths()} | {"/", "/cerita/"}
     # The staff statement takes a partner pk, not a product pk.
     paths = {p.replace(f"/staf/saldo/{product.pk}/", f"/staf/saldo/{partner.pk}/") for p in paths}
+    paths = {p.replace(f"/kelola-mart/rak/{product.pk}/", f"/kelola-mart/rak/{shelf.pk}/") for p in paths}
+    paths.add(f"/kelola-mart/terima/?pembuat={partner.pk}")  # the delivery form's second step
     paths.add(f"/staf/anggota/{partner.pk}/")
     paths.add(f"/staf/sertifikat/{compliance.pk}/")
     for path in sorted(paths - SKIP_PATHS):

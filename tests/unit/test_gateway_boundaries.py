@@ -26,6 +26,8 @@ ALLOWED = {
     ("checkout/placement.py", '"mart"'),  # "Pick up at %(mart)s"
     ("storefront/demo/loader.py", '"mart"'),  # the record's key for demo orders
     ("partner/seller/finance.py", '"mart"'),  # ?mart=1: orders awaiting payment at the Mart
+    # Consignment: "mart" is the Mart whose shelf it is (its models' field, lookups and template context).
+    *((f"consignment/{name}.py", '"mart"') for name in ("access", "admin", "models", "reports", "shelves", "views")),
 }
 
 

@@ -44,4 +44,4 @@ class Command(BaseCommand):
         )
         self.stdout.write("Demo logins (email / password):")
         for role, (email, _, password) in DEMO_USERS.items():
-            self.stdout.write(f"  {role:<7} {email} / {password}")
+            self.stdout.write(f"  {role:<8} {email} / {password}")
