@@ -4,6 +4,7 @@ The seller centre, the back office, member transitions, listing moderation and
 ``remind_certificates`` all send through here.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
