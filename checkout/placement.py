@@ -7,6 +7,9 @@ arrives, payments calls back :class:`CheckoutPlacement` (registered in
 OrderCreator: a seller changing a price while the shopper pays changes nothing.
 """
 
+from dataclasses import replace
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.apps.order.utils import OrderCreator
 from oscar.apps.partner.availability import Available
@@ -92,7 +95,7 @@ def start_payment(basket, checkout, gateway_code, user=None):
 
     def price(basket):
         total, frozen = freeze(basket, method)
-        return total, record.with_pricing(frozen, method.shares(basket)).to_json()
+        return total, replace(record.with_pricing(frozen, method.shares(basket)), language=record.language or get_language() or "").to_json()
 
     return services.open_attempt(basket, gateway_code, email=record.email, price=price, user=user)
 
@@ -161,9 +164,8 @@ def place_order(attempt, status):
         shipping_address=shipping_address, order_number=attempt.order_number, status=status,
         guest_email=attempt.email if attempt.user is None else "",
     )
-    if mart:
-        Order.objects.filter(pk=order.pk).update(pickup_mart=mart)
-        order.pickup_mart = mart
+    order.pickup_mart, order.language = mart, record.language
+    Order.objects.filter(pk=order.pk).update(pickup_mart=mart, language=record.language)
     basket.submit()
     return order
 

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from oscar.apps.order.utils import OrderNumberGenerator
 from oscar.core.loading import get_class, get_model
 
+from order import emails as order_emails
+from partner import emails as partner_emails
 from payments import gateways, stock
 from payments.models import LedgerEntry, PaymentAttempt
 from payments.placement import CannotOrder, placement
@@ -193,7 +195,7 @@ def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge=""
         if attempt.order_id:
             order = attempt.order
             if paid and order.status == AWAITING_MART:
-                _mark_paid(attempt, order, charge)
+                _mark_paid(attempt, order, charge, notify=notify)
             return order
         if attempt.status in (PaymentAttempt.Status.REFUND_DUE, PaymentAttempt.Status.REFUNDED, PaymentAttempt.Status.REVIEW):
             return None  # already settled without an order
@@ -234,9 +236,9 @@ def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge=""
             attempt.checkout = {**attempt.checkout, "charge": charge}
         attempt.save()
         if paid:
-            _mark_paid(attempt, order, charge, record_status=False)
+            _mark_paid(attempt, order, charge, record_status=False, notify=notify)
         if notify:
-            transaction.on_commit(lambda: _order_email(order.pk))
+            transaction.on_commit(lambda: order_emails.order_placed(order.pk))
         return order
 
 
@@ -278,7 +280,7 @@ def _refund_email(attempt_pk):
               settings.DEFAULT_FROM_EMAIL, [attempt.email])
 
 
-def _mark_paid(attempt, order, charge, record_status=True):
+def _mark_paid(attempt, order, charge, record_status=True, notify=True):
     if record_status:
         EventHandler().payment_received(order)
         attempt.status = PaymentAttempt.Status.SUCCEEDED
@@ -290,6 +292,8 @@ def _mark_paid(attempt, order, charge, record_status=True):
     )
     record_sales(order, placement().shipping_fees(attempt))
     transaction.on_commit(lambda: pay_out(order.pk, charge or attempt.checkout.get("charge", "")))
+    if notify:  # each business hears of its new paid order
+        transaction.on_commit(lambda: partner_emails.new_paid_order(order))
 
 
 def commission_on(amount):
@@ -347,10 +351,6 @@ def pay_out(order_pk, charge=""):
     return sent
 
 
-def _order_email(order_pk):
-    order = Order.objects.select_related("pickup_mart").get(pk=order_pk)
-    body = render_to_string("payments/email/order_placed.txt", {"order": order, "lines": order.lines.all()})
-    send_mail(_("Your OK OCE Mart order #%(number)s") % {"number": order.number}, body, settings.DEFAULT_FROM_EMAIL, [order.email])
 
 
 def expire_holds(now=None):
@@ -369,6 +369,23 @@ def expire_holds(now=None):
                 _let_go(attempt, PaymentAttempt.Status.EXPIRED, _("The time to pay ran out."))
             expired += 1
     return expired
+
+
+def remind_pickups(now=None):
+    """Email each shopper whose Mart pickup is still unpaid when less than PICKUP_REMINDER_HOURS remain
+    before it goes back on sale; once per order. Returns how many were reminded."""
+    now = now or timezone.now()
+    due = PaymentAttempt.objects.filter(
+        status=PaymentAttempt.Status.PENDING, order__status=AWAITING_MART, order__date_pickup_reminded=None,
+        expires_at__gt=now, expires_at__lte=now + timedelta(hours=settings.PICKUP_REMINDER_HOURS),
+    ).select_related("order")
+    reminded = 0
+    for attempt in due:
+        # Claim the reminder first, so two runs at once send it once.
+        if Order.objects.filter(pk=attempt.order_id, date_pickup_reminded=None).update(date_pickup_reminded=now):
+            order_emails.pickup_reminder(attempt.order, attempt.expires_at)
+            reminded += 1
+    return reminded
 
 
 def _cancel_unpaid(attempt, order):

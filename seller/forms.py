@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from oscar.apps.dashboard.catalogue.forms import ProductForm
 from oscar.core.loading import get_model
 
+from partner import couriers
 from seller.images import clean_photo
 from places.models import Kecamatan
 
@@ -354,16 +355,33 @@ class PhotosForm(forms.Form):
 
 
 class FulfilmentForm(forms.ModelForm):
+    """A line packed or shipped: courier from the list (partner/couriers.py) and its tracking number.
+
+    A Mart pickup's parcel is taken to the Mart, so it needs neither."""
+
     class Meta:
         model = LineFulfilment
-        fields = ["status", "courier", "tracking_number"]
+        fields = ["status", "courier", "courier_other", "tracking_number"]
+
+    def __init__(self, *args, pickup=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pickup = pickup
+        self.fields["courier"].choices = [("", _("Choose a courier"))] + list(couriers.CHOICES)
+        self.fields["courier_other"].label = _("Courier's name (other courier)")
+        if pickup:
+            for name in ("courier", "courier_other", "tracking_number"):
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == LineFulfilment.Status.SHIPPED:
+        if data.get("status") == LineFulfilment.Status.SHIPPED and not self.pickup:
             for name in ("courier", "tracking_number"):
                 if not (data.get(name) or "").strip():
                     self.add_error(name, _("Needed once the parcel is shipped."))
+        if data.get("courier") == couriers.OTHER and not (data.get("courier_other") or "").strip():
+            self.add_error("courier_other", _("Write the courier's name."))
+        if data.get("courier") != couriers.OTHER:
+            data["courier_other"] = ""
         return data
 
 
