@@ -56,7 +56,7 @@ CHOICES = [(courier.code, courier.name) for courier in COURIERS.values()]
 # Free text sellers typed before the list, lower-cased without spaces or punctuation → code.
 ALIASES = {
     "jne": "jne", "jneexpress": "jne", "jnereg": "jne", "jneyes": "jne", "jneoke": "jne",
-    "jnt": "jnt", "jt": "jnt", "jandt": "jnt", "jntexpress": "jnt", "jtexpress": "jnt",
+    "jnt": "jnt", "jt": "jnt", "jntexpress": "jnt", "jtexpress": "jnt", "jet": "jnt",
     "sicepat": "sicepat", "sicepatexpress": "sicepat", "sicepatreg": "sicepat",
     "anteraja": "anteraja", "antaraja": "anteraja",
     "pos": "pos", "posindonesia": "pos", "kantorpos": "pos", "posind": "pos",
@@ -67,7 +67,7 @@ ALIASES = {
 
 def code_for(text):
     """The courier code a free-text courier name means ("J&T" → "jnt"); "other" when unknown, "" when empty."""
-    key = "".join(ch for ch in (text or "").lower().replace("&", "and") if ch.isalnum())
+    key = "".join(ch for ch in (text or "").lower().replace("&", "n") if ch.isalnum())
     if not key:
         return ""
     if key in COURIERS:

@@ -12,15 +12,18 @@ class Shop(OscarShop):
 
 
 class CustomerConfig(OscarCustomerConfig):
-    """Oscar's customer app with storefront.views.OrderLineView (a foreign line id is a 404), a guest's order
+    """Oscar's customer app with storefront.views.OrderLineView (a foreign line id is a 404), registration that
+    signs in without a 500 (storefront.views.RegisterUserMixin), a guest's order
     opened by its emailed link alone (order.views.GuestOrderView), and the link that joins guest orders to an account."""
 
     def ready(self):
         super().ready()
         from order.views import ClaimGuestOrdersView, GuestOrderView
-        from storefront.views import OrderLineView
+        from storefront.views import AccountAuthView, AccountRegistrationView, OrderLineView
 
         self.order_line_view = OrderLineView
+        self.register_view = AccountRegistrationView
+        self.login_view = AccountAuthView
         self.anon_order_detail_view = GuestOrderView
         self.claim_guest_orders_view = ClaimGuestOrdersView
 
