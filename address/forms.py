@@ -36,6 +36,8 @@ class UserAddressForm(oscar_forms.UserAddressForm):
         self.fields["kecamatan"].queryset = Kecamatan.objects.order_by("kota", "name")
         self.fields["kecamatan"].empty_label = _("Outside Jakarta / choose")
         self.fields["phone_number"].required = True
+        self.fields["phone_number"].help_text = _("For the courier to reach the recipient, e.g. 0812 3456 7890.")
+        self.fields["notes"].help_text = _("For example the colour of the gate, or a landmark nearby.")
         self.fields["postcode"].max_length = 10
         self.instance.country = indonesia()
 
