@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import DatabaseError, transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.apps.offer.results import BasketDiscount
 from oscar.apps.order.utils import OrderCreator
@@ -137,7 +138,7 @@ def start_payment(basket, checkout, gateway_code, user=None):
 
     def price(basket):
         total, frozen = freeze(basket, method, user)
-        return total, record.with_pricing(frozen, method.shares(basket)).to_json()
+        return total, replace(record.with_pricing(frozen, method.shares(basket)), language=record.language or get_language() or "").to_json()
 
     return services.open_attempt(basket, gateway_code, email=record.email, price=price, user=user)
 
@@ -207,10 +208,9 @@ def place_order(attempt, status):
         shipping_address=shipping_address, order_number=attempt.order_number, status=status,
         guest_email=attempt.email if attempt.user is None else "",
     )
-    if mart:
-        Order.objects.filter(pk=order.pk).update(pickup_mart=mart)
-        order.pickup_mart = mart
-    elif attempt.user_id:
+    order.pickup_mart, order.language = mart, record.language
+    Order.objects.filter(pk=order.pk).update(pickup_mart=mart, language=record.language)
+    if not mart and attempt.user_id:
         remember_address(attempt.user, shipping_address)
     basket.submit()
     return order

@@ -95,6 +95,7 @@ class CheckoutRecord:
     # Written by payments as the payment settles:
     late: bool = False  # paid after its hold lapsed; the stock was taken again
     charge: str = ""  # the provider's charge id, source of payouts
+    language: str = ""  # the shopper's language at checkout: the order's emails are in it
 
     @classmethod
     def from_json(cls, data):
@@ -105,6 +106,7 @@ class CheckoutRecord:
             frozen=FrozenPricing.from_json(data["frozen"]) if data.get("frozen") else None,
             shipping_shares={int(k): (v[0], Decimal(v[1])) for k, v in (data.get("shipping_shares") or {}).items()},
             late=bool(data.get("late")), charge=data.get("charge") or "", shelf=data.get("shelf") or None,
+            language=data.get("language") or "",
         )
 
     def to_json(self):
@@ -120,6 +122,8 @@ class CheckoutRecord:
             data["late"] = True
         if self.charge:
             data["charge"] = self.charge
+        if self.language:
+            data["language"] = self.language
         return data
 
     def with_pricing(self, frozen, shipping_shares):

@@ -1,16 +1,46 @@
 """Emails to member businesses (and to staff about them), rendered from partner/email/ in the shop's language.
 
 The seller centre, the back office, member transitions, listing moderation and
-``remind_certificates`` all send through here.
+``remind_certificates`` all send through here. ``send_event`` sends through Oscar's
+communication event types (plain text and HTML, in the recipient's language); the
+order emails to shoppers (order/emails.py) use it too.
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from oscar.core.loading import get_class, get_model
 
 from jobs.mail import queue_email
+
+CommunicationEventType = get_model("communication", "CommunicationEventType")
+Dispatcher = get_class("communication.utils", "Dispatcher")
+
+
+def absolute(path):
+    """``path`` on the shop's public address (BASE_URL): emails are sent outside any request."""
+    return settings.BASE_URL.rstrip("/") + path
+
+
+def send_event(code, recipients, context, language=None):
+    """Render Oscar's communication event ``code`` (templates ``oscar/communication/emails/commtype_<code>_*``,
+    or the dashboard's edited copy) in ``language`` and send it, text and HTML, to each recipient.
+
+    Returns how many messages were sent."""
+    recipients = [r for r in dict.fromkeys(recipients) if r]
+    if not recipients:
+        return 0
+    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    with translation.override(language):
+        messages = CommunicationEventType.objects.get_and_render(
+            code, {"site": {"name": settings.OSCAR_SHOP_NAME, "url": settings.BASE_URL}, "language": language, **context})
+    dispatcher = Dispatcher()
+    for recipient in recipients:
+        dispatcher.dispatch_direct_messages(recipient, messages)
+    return len(recipients)
 
 
 def _send(template, subject, recipients, context):
@@ -29,8 +59,7 @@ def members_of(partner):
 def application_received(request, partner):
     staff = get_user_model().objects.filter(is_staff=True, is_active=True).values_list("email", flat=True)
     url = request.build_absolute_uri(reverse("backoffice:member", args=[partner.pk]))
-    _send("application_staff", _("New member application: %(name)s") % {"name": partner.name}, list(staff),
-          {"partner": partner, "url": url})
+    send_event("MEMBER_APPLICATION", list(staff), {"partner": partner, "url": url})
     _send("application_received", _("We received your application"), members_of(partner), {"partner": partner})
 
 
@@ -71,3 +100,25 @@ def low_stock(alert):
     _send("low_stock", _("Low stock: %(title)s") % {"title": product.get_title()}, members_of(record.partner),
           {"record": record, "product": product, "left": record.net_stock_level, "threshold": alert.threshold,
            "url": f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{reverse('seller:products')}"})
+
+
+def _order_lines(order, partner):
+    return [line for line in order.lines.all() if line.partner_id == partner.pk]
+
+
+def new_paid_order(order):
+    """Each business with lines in ``order`` hears that it is paid and what to send (its lines only)."""
+    for partner in get_model("partner", "Partner").objects.filter(pk__in=order.lines.values("partner")):
+        lines = _order_lines(order, partner)
+        send_event("SELLER_ORDER_PAID", members_of(partner), {
+            "order": order, "partner": partner, "lines": lines, "total": sum(line.line_price_incl_tax for line in lines),
+            "url": absolute(reverse("seller:order-detail", args=[order.number])),
+        })
+
+
+def order_refunded(order, partner, refunds):
+    """A business hears which of its lines were refunded (``refunds``: its Refund rows of this refund)."""
+    send_event("SELLER_ORDER_REFUNDED", members_of(partner), {
+        "order": order, "partner": partner, "refunds": refunds, "total": sum(r.amount for r in refunds),
+        "url": absolute(reverse("seller:order-detail", args=[order.number])),
+    })

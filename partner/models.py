@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.abstract_models import AbstractPartner
 
+from partner import couriers
+
 whatsapp_validator = RegexValidator(
     r"^62\d{8,13}$",
     _("Write the WhatsApp number in international form without + or spaces, e.g. 6281234567890."),
@@ -105,11 +107,38 @@ class LineFulfilment(models.Model):
 
     line = models.OneToOneField("order.Line", on_delete=models.CASCADE, related_name="fulfilment")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
-    courier = models.CharField(_("courier"), max_length=64, blank=True)
+    courier = models.CharField(_("courier"), max_length=64, blank=True, choices=couriers.CHOICES)
+    courier_other = models.CharField(_("courier's name"), max_length=64, blank=True,
+                                     help_text=_("When the courier is not in the list."))
     tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
     stock_consumed = models.BooleanField(default=False, editable=False, help_text="The shipped units left the stock once.")
     date_updated = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    @property
+    def is_shipped(self):
+        """Sent on its way (shipped, and later delivered or picked up): the courier details still apply."""
+        return self.status in self.SENT
+
+    @property
+    def courier_name(self):
+        """The courier as the shopper reads it: the list's name, or what the seller typed for "other"."""
+        if self.courier == couriers.OTHER:
+            return self.courier_other or str(couriers.COURIERS[couriers.OTHER].name)
+        found = couriers.get(self.courier)
+        return found.name if found else self.courier
+
+    @property
+    def tracking_url(self):
+        """This parcel's page at its courier, or "" when the courier has none by number."""
+        found = couriers.get(self.courier)
+        return found.tracking_url(self.tracking_number) if found else ""
+
+    @property
+    def tracking_page(self):
+        """The courier's page where the number is pasted (when there is no page per parcel)."""
+        found = couriers.get(self.courier)
+        return found.track_page if found and not self.tracking_url else ""
 
 
 class FoodCompliance(models.Model):

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.db.models import Sum
 from oscar.core.loading import get_class, get_model
 
+from order import emails as order_emails
+from partner import emails as partner_emails
 from payments import gateways, settlements, stock
 from payments.models import LedgerEntry, PaymentAttempt, Refund
 from payments.services import PAID, PARTLY_REFUNDED, commission_on
@@ -68,13 +70,15 @@ def refund(order, quantities, user, include_shipping=False):
         n = order.refunds.count() + 1
         refunded = gateway.refund(attempt, total, order.currency, key=f"re-{order.number}-{n}-{total:.0f}")
         reference = refunded.reference if refunded is not None else ""
+    made = []
     for line, quantity, amount in rows:
-        Refund.objects.create(order=order, line=line, quantity=quantity, amount=amount, reference=reference, created_by=user)
+        made.append(Refund.objects.create(order=order, line=line, quantity=quantity, amount=amount, reference=reference,
+                                          created_by=user))
         if getattr(line, "fulfilment", None) is None or line.fulfilment.status not in line.fulfilment.SENT:
             if line.stockrecord_id:
                 stock.release({line.stockrecord_id: (quantity, line.title)}, shelf=stock.shelf_of_order(order))
     if shipping_back:
-        Refund.objects.create(order=order, line=None, amount=shipping_back, reference=reference, created_by=user)
+        made.append(Refund.objects.create(order=order, line=None, amount=shipping_back, reference=reference, created_by=user))
     for partner, (sale, fee) in per_partner.items():
         from_programme = subsidy.get(partner, Decimal("0"))
         give_back = sale - commission_on(sale + from_programme) + fee
@@ -93,4 +97,12 @@ def refund(order, quantities, user, include_shipping=False):
     Source.objects.filter(order=order).update(amount_refunded=order.refunds.aggregate(t=Sum("amount"))["t"])
     refunded = order.refunds.aggregate(t=Sum("amount"))["t"] or 0
     EventHandler(user).refunded(order, refunded)
+    transaction.on_commit(lambda: _tell(order, total, made))
     return total
+
+
+def _tell(order, total, made):
+    """The shopper hears what came back; each business hears which of its lines were refunded."""
+    order_emails.order_refunded(order.pk, total, [r.pk for r in made])
+    for partner in {r.line.partner for r in made if r.line is not None and r.line.partner is not None}:
+        partner_emails.order_refunded(order, partner, [r for r in made if r.line is not None and r.line.partner_id == partner.pk])

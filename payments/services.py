@@ -25,6 +25,8 @@ from oscar.core.loading import get_class, get_model
 
 from jobs.mail import queue_email
 from jobs.outbox import enqueue, job
+from order import emails as order_emails
+from partner import emails as partner_emails
 from payments import gateways, settlements, stock
 from payments.models import LedgerEntry, PaymentAttempt
 from payments.placement import CannotOrder, placement
@@ -195,7 +197,7 @@ def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge=""
         if attempt.order_id:
             order = attempt.order
             if paid and order.status == AWAITING_MART:
-                _mark_paid(attempt, order, charge)
+                _mark_paid(attempt, order, charge, notify=notify)
             return order
         if attempt.status in (PaymentAttempt.Status.REFUND_DUE, PaymentAttempt.Status.REFUNDED, PaymentAttempt.Status.REVIEW):
             return None  # already settled without an order
@@ -236,9 +238,10 @@ def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge=""
             attempt.checkout = {**attempt.checkout, "charge": charge}
         attempt.save()
         if paid:
-            _mark_paid(attempt, order, charge, record_status=False)
+            _mark_paid(attempt, order, charge, record_status=False, notify=notify)
         if notify:
-            _order_email(order)
+            # The shopper's confirmation: a background task written in this transaction (sent once the broker has it).
+            enqueue(order_emails.order_placed, order.pk, key=f"order-email-{order.pk}", now=True)
         return order
 
 
@@ -285,7 +288,7 @@ def _refund_email(attempt):
                 [attempt.email], key=f"refund-email-{attempt.pk}")
 
 
-def _mark_paid(attempt, order, charge, record_status=True):
+def _mark_paid(attempt, order, charge, record_status=True, notify=True):
     if record_status:
         EventHandler().payment_received(order)
         attempt.status = PaymentAttempt.Status.SUCCEEDED
@@ -298,6 +301,8 @@ def _mark_paid(attempt, order, charge, record_status=True):
     record_sales(order, placement().shipping_fees(attempt))
     if gateways.get(attempt.gateway).supports_payouts:
         enqueue(send_payouts, order.pk, charge or attempt.checkout.get("charge", ""), key=f"payout-order-{order.pk}")
+    if notify:  # each business hears of its new paid order
+        enqueue(send_new_paid_order, order.pk, key=f"seller-order-email-{order.pk}", now=True)
 
 
 def commission_on(amount):
@@ -324,6 +329,12 @@ def record_sales(order, shipping_fees):
 def send_payouts(order_pk, charge=""):
     """Background task: an order's Stripe transfers, retried with backoff while any fails (then ``pay_out``)."""
     pay_out(order_pk, charge, strict=True)
+
+
+@job(label=_lazy("Email to the businesses of a new paid order"))
+def send_new_paid_order(order_pk):
+    """Background task: each business with lines in the order hears it is paid (its own lines only)."""
+    partner_emails.new_paid_order(Order.objects.get(pk=order_pk))
 
 
 class PayoutFailed(Exception):
@@ -369,11 +380,6 @@ def pay_out(order_pk, charge="", strict=False):
     return sent
 
 
-def _order_email(order):
-    """The shopper's confirmation, rendered now (in their language) and sent in the background after the commit."""
-    body = render_to_string("payments/email/order_placed.txt", {"order": order, "lines": order.lines.all()})
-    queue_email(_("Your OK OCE Mart order #%(number)s") % {"number": order.number}, body, [order.email],
-                key=f"order-email-{order.pk}")
 
 
 def expire_holds(now=None):
@@ -392,6 +398,23 @@ def expire_holds(now=None):
                 _let_go(attempt, PaymentAttempt.Status.EXPIRED, _("The time to pay ran out."))
             expired += 1
     return expired
+
+
+def remind_pickups(now=None):
+    """Email each shopper whose Mart pickup is still unpaid when less than PICKUP_REMINDER_HOURS remain
+    before it goes back on sale; once per order. Returns how many were reminded."""
+    now = now or timezone.now()
+    due = PaymentAttempt.objects.filter(
+        status=PaymentAttempt.Status.PENDING, order__status=AWAITING_MART, order__date_pickup_reminded=None,
+        expires_at__gt=now, expires_at__lte=now + timedelta(hours=settings.PICKUP_REMINDER_HOURS),
+    ).select_related("order")
+    reminded = 0
+    for attempt in due:
+        # Claim the reminder first, so two runs at once send it once.
+        if Order.objects.filter(pk=attempt.order_id, date_pickup_reminded=None).update(date_pickup_reminded=now):
+            order_emails.pickup_reminder(attempt.order, attempt.expires_at)
+            reminded += 1
+    return reminded
 
 
 def _cancel_unpaid(attempt, order):

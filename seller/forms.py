@@ -16,6 +16,7 @@ from oscar.core.loading import get_model
 
 from catalogue.models import categories_for
 from catalogue.photos import PhotosField, clean_photo
+from partner import couriers
 from places.models import Kecamatan
 
 Partner = get_model("partner", "Partner")
@@ -334,22 +335,38 @@ class PhotosForm(forms.Form):
 
 
 class FulfilmentForm(forms.ModelForm):
+    """A line packed or shipped: courier from the list (partner/couriers.py) and its tracking number.
+
+    A Mart pickup's parcel is taken to the Mart, so it needs neither."""
+
     class Meta:
         model = LineFulfilment
-        fields = ["status", "courier", "tracking_number"]
+        fields = ["status", "courier", "courier_other", "tracking_number"]
+
+    def __init__(self, *args, pickup=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pickup = pickup
+        self.fields["courier"].choices = [("", _("Choose a courier"))] + list(couriers.CHOICES)
+        self.fields["courier_other"].label = _("Courier's name (other courier)")
+        if pickup:
+            for name in ("courier", "courier_other", "tracking_number"):
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()
         status = data.get("status")
-        pickup = bool(self.instance.line_id and self.instance.line.order.pickup_mart_id)
-        if status == LineFulfilment.Status.PICKED_UP and not pickup:
+        if status == LineFulfilment.Status.PICKED_UP and not self.pickup:
             self.add_error("status", _("Only an order collected at an OK OCE Mart can be picked up; choose “Delivered”."))
-        if status == LineFulfilment.Status.DELIVERED and pickup:
+        if status == LineFulfilment.Status.DELIVERED and self.pickup:
             self.add_error("status", _("This order is collected at an OK OCE Mart; choose “Picked up at the Mart”."))
-        if status == LineFulfilment.Status.SHIPPED:
+        if status == LineFulfilment.Status.SHIPPED and not self.pickup:
             for name in ("courier", "tracking_number"):
                 if not (data.get(name) or "").strip():
                     self.add_error(name, _("Needed once the parcel is shipped."))
+        if data.get("courier") == couriers.OTHER and not (data.get("courier_other") or "").strip():
+            self.add_error("courier_other", _("Write the courier's name."))
+        if data.get("courier") != couriers.OTHER:
+            data["courier_other"] = ""
         return data
 
 

@@ -24,6 +24,7 @@ from django.views.generic import ListView, TemplateView
 from oscar.core.loading import get_model
 
 from catalogue import moderation
+from order import emails as order_emails
 from order import reports
 from partner import emails, members
 from payments.services import CANCELLED, PAID, PARTLY_REFUNDED
@@ -357,7 +358,8 @@ class OrderDetailView(SellerRequiredMixin, TemplateView):
             raise Http404
         for line in lines:
             fulfilment = getattr(line, "fulfilment", None) or LineFulfilment(line=line)
-            line.form = kwargs.get("forms", {}).get(line.pk) or FulfilmentForm(instance=fulfilment, prefix=f"line{line.pk}")
+            line.form = kwargs.get("forms", {}).get(line.pk) or FulfilmentForm(
+                instance=fulfilment, prefix=f"line{line.pk}", pickup=bool(order.pickup_mart_id))
         return super().get_context_data(
             order=order, lines=lines, address=order.shipping_address,
             own_total=sum(line.line_price_incl_tax for line in lines),
@@ -371,7 +373,10 @@ class OrderDetailView(SellerRequiredMixin, TemplateView):
         except ValueError:
             raise Http404
         line = get_object_or_404(Line.objects.select_related("order"), pk=line_pk, partner=self.partner, order__number=number)
-        form = FulfilmentForm(request.POST, instance=getattr(line, "fulfilment", None) or LineFulfilment(line=line), prefix=f"line{line.pk}")
+        existing = getattr(line, "fulfilment", None)
+        was_shipped = existing is not None and existing.is_shipped
+        form = FulfilmentForm(request.POST, instance=existing or LineFulfilment(line=line), prefix=f"line{line.pk}",
+                              pickup=bool(line.order.pickup_mart_id))
         if form.is_valid():
             with transaction.atomic():
                 fulfilment = form.save(commit=False)
@@ -381,6 +386,9 @@ class OrderDetailView(SellerRequiredMixin, TemplateView):
                 if shipped and not fulfilment.stock_consumed and consume_shipped(line):
                     fulfilment.stock_consumed = True
                 fulfilment.save()
+                if shipped and (not was_shipped or form.has_changed()):
+                    # The shopper hears of the parcel (or of a corrected tracking number).
+                    transaction.on_commit(lambda: order_emails.line_shipped(line.pk))
             messages.success(request, _("%(title)s: %(status)s.") % {"title": line.title, "status": fulfilment.get_status_display()})
             return redirect("seller:order-detail", number=number)
         messages.error(request, _("Some fields need your attention; what you typed is kept below."))

@@ -312,6 +312,8 @@ STORAGES = {
 # server's request log stays quiet); production sets the SMTP backend.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OK OCE Mart <halo@okoce-mart.example>")
+# The shop's public address: links in emails sent outside a request (order links, seller notices).
+BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 # SMTP when EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend; the file
 # backend (EMAIL_FILE_PATH) keeps every message as a file for a newcomer to read.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -428,6 +430,8 @@ TEST_PAYMENTS = env_bool("TEST_PAYMENTS", DEBUG) and not STRIPE_SECRET_KEY
 # How long stock stays held: while a shopper pays online, and for "Bayar di Mart" pickups.
 PAYMENT_HOLD_MINUTES = int(os.environ.get("PAYMENT_HOLD_MINUTES", "60"))
 MART_HOLD_HOURS = 48
+# An unpaid Mart pickup's shopper is emailed once when this many hours remain before it goes back on sale.
+PICKUP_REMINDER_HOURS = int(os.environ.get("PICKUP_REMINDER_HOURS", "12"))
 # The payment gateways checkout may offer, in the order shown (each offered only when its keys are
 # set: see its ``available``). A new provider is a module in payments/gateways/ plus its path here.
 PAYMENT_GATEWAYS = env_list("PAYMENT_GATEWAYS", [

@@ -8,7 +8,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.contrib.auth import login as auth_login
+from oscar.apps.customer.signals import user_registered
 from oscar.apps.customer.views import AccountAuthView as OscarAccountAuthView
+from oscar.apps.customer.views import AccountRegistrationView as OscarAccountRegistrationView
 from oscar.apps.customer.views import OrderLineView as OscarOrderLineView
 from oscar.core.loading import get_model
 
@@ -31,7 +34,28 @@ class OrderLineView(OscarOrderLineView):
         return redirect("customer:order", order_number=self.kwargs["order_number"])
 
 
-class AccountAuthView(OscarAccountAuthView):
+class RegisterUserMixin:
+    """Oscar's registration, signing the new account in directly.
+
+    Oscar authenticates the new account without the request, which django-axes refuses
+    (AxesBackendRequestParameterRequired: every registration was a server error). The
+    password was just set from the form, so there is nothing to check: sign the account in.
+    """
+
+    def register_user(self, form):
+        user = form.save()
+        user_registered.send_robust(sender=self, request=self.request, user=user)
+        if getattr(settings, "OSCAR_SEND_REGISTRATION_EMAIL", True):
+            self.send_registration_email(user)
+        auth_login(self.request, user, backend="oscar.apps.customer.auth_backends.EmailBackend")
+        return user
+
+
+class AccountRegistrationView(RegisterUserMixin, OscarAccountRegistrationView):
+    pass
+
+
+class AccountAuthView(RegisterUserMixin, OscarAccountAuthView):
     """Oscar's login and registration page; staff land on the programme back office (which links
     to Oscar's dashboard), not on the dashboard, when no ``next`` page was asked for."""
 

@@ -275,7 +275,7 @@ def test_seller_sees_only_own_order_lines_and_ships_them(client, seller):
     # Another business's line cannot be touched through a forged id.
     assert client.post(f"/penjual/pesanan/{order.number}/", {"line": other_line.pk, f"line{other_line.pk}-status": "packed"}).status_code == 404
     client.post(f"/penjual/pesanan/{order.number}/", {"line": line.pk, f"line{line.pk}-status": "shipped",
-                                                      f"line{line.pk}-courier": "JNE", f"line{line.pk}-tracking_number": "JNE0012345"})
+                                                      f"line{line.pk}-courier": "jne", f"line{line.pk}-tracking_number": "JNE0012345"})
     record = StockRecord.objects.get(product=mine)
     assert (record.num_in_stock, record.num_allocated) == (9, 0)  # the shipped unit left the stock
     client.force_login(shopper)
@@ -385,7 +385,7 @@ def test_shipping_a_line_again_takes_its_units_from_stock_once(client, seller):
     order = place_order(make_user("dewi@pembeli.test"), [(mine, 2)])
     line = order.lines.get()
     client.force_login(seller)
-    shipped = {"line": line.pk, f"line{line.pk}-status": "shipped", f"line{line.pk}-courier": "JNE",
+    shipped = {"line": line.pk, f"line{line.pk}-status": "shipped", f"line{line.pk}-courier": "jne",
                f"line{line.pk}-tracking_number": "JNE1"}
     client.post(f"/penjual/pesanan/{order.number}/", shipped)
     client.post(f"/penjual/pesanan/{order.number}/", {"line": line.pk, f"line{line.pk}-status": "packed"})
