@@ -386,8 +386,9 @@ class OrderDetailView(SellerRequiredMixin, TemplateView):
                 if shipped and not fulfilment.stock_consumed and consume_shipped(line):
                     fulfilment.stock_consumed = True
                 fulfilment.save()
-                if shipped and (not was_shipped or form.has_changed()):
-                    # The shopper hears of the parcel (or of a corrected tracking number).
+                corrected = {"courier", "courier_other", "tracking_number"} & set(form.changed_data)
+                if fulfilment.status == LineFulfilment.Status.SHIPPED and (not was_shipped or corrected):
+                    # The shopper hears of the parcel (or of a corrected tracking number), not of "delivered".
                     transaction.on_commit(lambda: order_emails.line_shipped(line.pk))
             messages.success(request, _("%(title)s: %(status)s.") % {"title": line.title, "status": fulfilment.get_status_display()})
             return redirect("seller:order-detail", number=number)
