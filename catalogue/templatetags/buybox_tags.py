@@ -29,7 +29,10 @@ def buy_box(context, product):
         stock = _stock(info)
         return {"choices": [], "legend": "", "max_quantity": stock, "available": stock > 0}
     choices, legend = [], ""
-    for child in sorted(product.get_public_children().prefetch_related("attribute_values__attribute"), key=lambda c: c.pk):
+    children = product.get_public_children()  # a list when the product page prefetched them (catalogue.views)
+    if hasattr(children, "prefetch_related"):
+        children = children.prefetch_related("attribute_values__attribute")
+    for child in sorted(children, key=lambda c: c.pk):
         info = strategy.fetch_for_product(child)
         values = list(child.attribute_values.all())
         if values and not legend:
