@@ -192,7 +192,7 @@ AXE_VERSION="4.14.1"
 axe_up() {
   local js="$STATE/axe/node_modules/axe-core/axe.min.js"
   if ! grep -q "axe v$AXE_VERSION" "$js" 2>/dev/null; then
-    apt_install npm
+    command -v npm >/dev/null 2>&1 || apt_install npm
     log "installing axe-core $AXE_VERSION (npm)"
     npm install --silent --no-audit --no-fund --prefix "$STATE/axe" "axe-core@$AXE_VERSION" >&2
   fi
