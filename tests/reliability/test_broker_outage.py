@@ -73,6 +73,17 @@ def wait_for(condition, what, seconds=90):
     raise AssertionError(f"gave up waiting for {what}")
 
 
+def use_broker(url, eager):
+    """Point this process's Celery app at ``url``. Its connection and producer pools are made on first
+    use for the broker of that moment and kept, so they are dropped too (an earlier test in the same
+    process may have made them for the default broker: every send was then "connection refused")."""
+    celery_app.conf.update(CELERY_BROKER_URL=url, CELERY_TASK_ALWAYS_EAGER=eager)
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 def database_url():
     db = connection.settings_dict
     if connection.vendor == "postgresql":
@@ -101,11 +112,11 @@ def broker(tmp_path, settings):
     before = celery_app.conf.broker_url
     try:
         wait_for(lambda: "ready." in (tmp_path / "worker.log").read_text(), "the Celery worker to start")
-        celery_app.conf.update(CELERY_BROKER_URL=url, CELERY_TASK_ALWAYS_EAGER=False)
+        use_broker(url, eager=False)
         assert celery_app.connection_for_write().as_uri().endswith(f":{port}/0")
         yield state, mail_dir
     finally:
-        celery_app.conf.update(CELERY_BROKER_URL=before, CELERY_TASK_ALWAYS_EAGER=True)
+        use_broker(before, eager=True)
         stop(worker)
         log.close()
         if state["redis"].poll() is None:
