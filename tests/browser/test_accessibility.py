@@ -89,7 +89,7 @@ def test_shopper_pages_pass_axe_and_show_no_english_in_indonesian(shop, live_ser
         problems += check(page, axe_js, name)
     # The basket and checkout, with something in the basket.
     page.goto(base + shop["standalone"].get_absolute_url())
-    page.locator("#add_to_basket_form button[type=submit]").click()
+    page.get_by_role("button", name="Tambah ke keranjang").click()  # (the buy box also has "Beli sekarang")
     page.wait_for_load_state()
     problems += check(page, axe_js, "product, added to basket")
     for name, path in (("basket", "/basket/"), ("checkout", "/checkout/")):
