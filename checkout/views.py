@@ -62,11 +62,14 @@ def live_attempt(request):
 
 def restore_basket(request, attempt):
     """After a failed or cancelled payment, the shopper's basket is the one they had (plus anything added since)."""
-    basket = attempt.basket
+    # Load the request's basket first (Oscar's middleware may merge baskets while doing so),
+    # then read the attempt's basket as it is now.
+    current = request.basket
+    current_id = current.id
+    basket = Basket.objects.filter(pk=attempt.basket_id).first() if attempt.basket_id else None
     if basket is None or basket.status != Basket.OPEN:
         return
-    current = request.basket
-    if current.id and current.id != basket.id:
+    if current_id and current_id != basket.id:
         basket.merge(current)
         if not request.user.is_authenticated:
             # The cookie names the merged-away basket; Oscar's middleware re-sets it to this one.

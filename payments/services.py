@@ -142,6 +142,13 @@ def _let_go(attempt, status, message, cancel=None):
     basket = attempt.basket
     if basket is not None and basket.status == Basket.FROZEN and not basket_used_elsewhere(attempt, basket):
         basket.thaw()
+        if basket.owner_id:
+            # While this basket was frozen, browsing gave the signed-in shopper a new, empty open
+            # basket. Fold it in now: with two open baskets Oscar's middleware merges them in
+            # whatever order the database returns, and the shopper's lines could end up in a
+            # basket that the next request no longer finds.
+            for other in Basket.open.filter(owner_id=basket.owner_id).exclude(pk=basket.pk).order_by("pk"):
+                basket.merge(other)
     attempt.status = status
     attempt.failure_message = message
     attempt.save()
