@@ -53,13 +53,27 @@ def log_in(page, base, username, password):
     page.wait_for_url(base + "/cms/")
 
 
+def open_chooser(page, button):
+    """Click a chooser button and wait for its modal's search field. Under load (CI with other
+    work on two CPUs) a click landing while the previous modal fades out opens nothing: click again."""
+    page.locator(".modal.in").wait_for(state="detached", timeout=10000)
+    for attempt in range(3):
+        button.click()
+        try:
+            page.locator(".modal.in input[name=q]").last.wait_for(state="visible", timeout=10000)
+            return
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: try the click once more
+            if attempt == 2:
+                raise
+
+
 def choose_in_modal(page, text):
     """Search the open chooser modal for ``text`` and pick the first match."""
     modal = page.locator(".modal.in").last
     modal.locator("input[name=q]").fill(text)
-    page.wait_for_timeout(1000)
+    modal.get_by_role("link", name=text).first.wait_for(state="visible", timeout=15000)
     modal.get_by_role("link", name=text).first.click()
-    page.wait_for_timeout(800)
+    page.locator(".modal.in").wait_for(state="detached", timeout=10000)
 
 
 def test_editor_writes_story_lead_publishes_shopper_reads(people, live_server, browser, monkeypatch):  # noqa: F811
@@ -75,15 +89,13 @@ def test_editor_writes_story_lead_publishes_shopper_reads(people, live_server, b
     page.fill("#id_title", "Perjalanan dari bengkel kecil")
     page.fill("#id_founder_name", people["maker"].founder_name)
     page.fill("#id_intro", "Kisah tentang ketekunan dan pelanggan setia.")
-    page.locator("[data-chooser-action-choose]").first.click()  # the member business chooser
-    page.wait_for_timeout(800)
+    open_chooser(page, page.locator("[data-chooser-action-choose]").first)  # the member business chooser
     choose_in_modal(page, people["maker"].name)
 
     # Body: a product carousel with one product picked in the product chooser.
     page.locator(".c-sf-add-button").first.click()
     page.get_by_text(admin_text("Product carousel"), exact=True).click()
-    page.get_by_text(admin_text("Choose a product"), exact=True).first.click()
-    page.wait_for_timeout(800)
+    open_chooser(page, page.get_by_text(admin_text("Choose a product"), exact=True).first)
     choose_in_modal(page, people["product"].title)
     page.screenshot(path=str(SHOTS / "editor-story-form.png"), full_page=True)
 
