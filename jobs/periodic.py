@@ -28,6 +28,10 @@ def periodic_command(name, *args):
     call_command(name, *args)
 
 
+# Staff read which job it is: "Periodic job (celery beat): release_holds".
+periodic_command.job_describe = lambda name, *args: f"{periodic_command.job_label}: {' '.join([name, *map(str, args)])}"
+
+
 def record_key(name, *args):
     return ("beat:" + " ".join([name, *map(str, args)]))[:200]
 

@@ -41,7 +41,7 @@ def test_release_holds_failing_three_times_is_listed_for_staff_and_their_retry_r
     row.refresh_from_db()
     assert (row.state, row.attempts) == (Job.State.FAILED, 3)
     page = client.get("/staf/tugas/").content.decode()
-    assert f'id="task-{row.pk}"' in page
+    assert f'id="task-{row.pk}"' in page and "Tugas berkala (celery beat): release_holds" in page
     assert "RuntimeError: payment provider unreachable while releasing holds" in page
     assert f"/staf/tugas/{row.pk}/ulang/" in page  # the retry button
 
