@@ -11,8 +11,8 @@ from wagtail.images import get_image_model
 from jobs.outbox import enqueue, job
 
 # Every {% image %} filter of themes/default/templates (stories, their cards, the home page hero,
-# the product page's story, standard pages, captioned images).
-FILTER_SPECS = ["fill-1200x630", "fill-640x480", "width-640", "width-560", "width-800", "width-900"]
+# the product page's story, standard pages, captioned images), and the editors' image list in /cms/.
+FILTER_SPECS = ["fill-1200x630", "fill-640x480", "width-640", "width-560", "width-800", "width-900", "max-165x165"]
 
 
 @job(label=_("Sizes of a CMS image"))

@@ -127,6 +127,21 @@ def test_the_settings_put_media_in_the_bucket_only_when_one_is_named():
     assert "https://media.okoce-mart.example" in img_src  # the browser may load the photos from there
 
 
+@pytest.mark.django_db
+def test_the_shop_and_the_staff_tools_may_show_pictures_from_the_bucket(client, settings):
+    import copy
+
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["img-src"].append("https://media.okoce-mart.example")  # as MEDIA_S3_PUBLIC_URL sets it
+    settings.CONTENT_SECURITY_POLICY = policy
+    client.force_login(make_user("editor@okoce.test", is_staff=True, is_superuser=True))
+    for path in ("/", "/cms/images/"):  # Wagtail's admin has a policy of its own (inline scripts, blob: previews)
+        response = client.get(path)
+        assert response.status_code == 200, path
+        img_src = response["Content-Security-Policy"].split("img-src", 1)[1].split(";")[0]
+        assert "https://media.okoce-mart.example" in img_src, path
+
+
 def test_media_settings_from_the_environment():
     assert s3_options({}) is None  # local files by default
     aws = s3_options({"MEDIA_S3_BUCKET": "okoce-media", "MEDIA_S3_REGION": "ap-southeast-3"})
