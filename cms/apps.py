@@ -13,3 +13,11 @@ class CmsConfig(AppConfig):
         from search import groups
 
         groups.register("matching_stories", matching_stories)
+
+        from django.db.models.signals import post_save
+        from wagtail.images import get_image_model
+
+        from cms.renditions import image_saved
+
+        # A new or changed image gets its renditions made by a worker (cms/renditions.py).
+        post_save.connect(image_saved, sender=get_image_model(), dispatch_uid="okoce-image-renditions")

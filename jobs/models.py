@@ -47,9 +47,11 @@ class Job(models.Model):
         from jobs.outbox import resolve
 
         try:
-            return resolve(self.task).job_label
+            func = resolve(self.task)
         except Exception:  # a task renamed or removed since the row was written
             return self.short_name
+        describe = getattr(func, "job_describe", None)  # a label naming what this row does (jobs/periodic.py)
+        return describe(*self.args) if describe else func.job_label
 
     @property
     def error_summary(self):

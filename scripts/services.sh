@@ -200,8 +200,33 @@ axe_up() {
   echo "export AXE_JS=$js"
 }
 
+# An S3-compatible object store for the media-storage tests: gofakes3 (`go install` at a pinned tag),
+# in memory, on loopback. Tests make a bucket of their own per test; the shop itself keeps local media
+# unless MEDIA_S3_BUCKET is set (README).
+GOFAKES3_VERSION="${GOFAKES3_VERSION:-v1.2.0}"
+S3_PORT="${S3_PORT:-19900}"
+s3() {
+  local bin="$STATE/bin/gofakes3"
+  if [ "$1" = down ]; then
+    [ -f "$STATE/gofakes3.pid" ] && kill "$(cat "$STATE/gofakes3.pid")" 2>/dev/null || true
+    rm -f "$STATE/gofakes3.pid"; return 0
+  fi
+  if [ ! -x "$bin" ]; then
+    log "building gofakes3 $GOFAKES3_VERSION (go install)"
+    GOBIN="$STATE/bin" go install "github.com/johannesboyne/gofakes3/cmd/gofakes3@$GOFAKES3_VERSION" >&2
+  fi
+  if ! curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/"; then
+    nohup "$bin" -host "127.0.0.1:$S3_PORT" -backend memory -quiet >"$STATE/gofakes3.log" 2>&1 &
+    echo $! >"$STATE/gofakes3.pid"
+    for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break; sleep 0.1; done
+  fi
+  curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" || { log "gofakes3 did not start: see $STATE/gofakes3.log"; return 1; }
+  log "gofakes3 $GOFAKES3_VERSION (S3) on 127.0.0.1:$S3_PORT"
+  echo "export S3_TEST_URL=http://127.0.0.1:$S3_PORT"
+}
+
 case "${1:-}" in
-  up) postgres_up; chromium_up; stripe_mock_up; redis_up; elasticsearch_up; axe_up ;;
-  down) postgres_down; stripe_mock_down; redis_down; elasticsearch_down ;;
+  up) postgres_up; chromium_up; stripe_mock_up; redis_up; elasticsearch_up; axe_up; s3 up ;;
+  down) postgres_down; stripe_mock_down; redis_down; elasticsearch_down; s3 down ;;
   *) echo "usage: $0 up|down" >&2; exit 2 ;;
 esac

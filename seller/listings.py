@@ -4,9 +4,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from oscar.core.loading import get_model
-from oscar.core.thumbnails import get_thumbnailer
-
 from catalogue import moderation
+from catalogue.renditions import queue_renditions
 
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -14,8 +13,6 @@ ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
 FoodCompliance = get_model("partner", "FoodCompliance")
 
-# The sizes the storefront templates ask the thumbnailer for.
-RENDITIONS = [("400x400", "center"), ("600x600", "center")]
 COMPLIANCE_ATTRIBUTES = ("sertifikat_halal", "nomor_pirt", "nomor_bpom")
 
 
@@ -33,12 +30,6 @@ class HeldStock(Exception):
     def __init__(self, title):
         self.title = title
         super().__init__(title)
-
-
-def make_renditions(image):
-    thumbnailer = get_thumbnailer()
-    for size, crop in RENDITIONS:
-        thumbnailer.generate_thumbnail(image.original, size=size, crop=crop)
 
 
 def _compliance_numbers(product):
@@ -167,7 +158,7 @@ def _save_photos(product, photos):
         image = ProductImage(product=product, display_order=start + i)
         image.original.save(upload.name, upload, save=False)
         image.save()
-        make_renditions(image)
+        queue_renditions(image)  # made by a worker after the commit (catalogue/renditions.py)
     for order, image in enumerate(product.images.order_by("display_order", "pk")):
         if image.display_order != order:
             image.display_order = order

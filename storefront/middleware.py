@@ -88,6 +88,11 @@ def external_scripts():
     return [source for source in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"] if str(source).startswith("https://")]
 
 
+def media_sources():
+    """The origins the shop's policy allows pictures from (the media bucket's, settings.MEDIA_S3)."""
+    return [source for source in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] if "://" in str(source)]
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with inline scripts allowed only in the staff tools.
 
@@ -104,7 +109,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             parts.replace = {
                 **(parts.replace or {}),
                 "script-src": [SELF, UNSAFE_INLINE, *external_scripts()],
-                "img-src": [SELF, "data:", "blob:"],
+                # Wagtail's previews are blobs; pictures may come from the media bucket (settings: img-src).
+                "img-src": [SELF, "data:", "blob:", *media_sources()],
             }
         return parts
 

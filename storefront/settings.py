@@ -307,6 +307,14 @@ STORAGES = {
         )
     },
 }
+# Media in an S3-compatible bucket (AWS S3, MinIO, …) when MEDIA_S3_BUCKET is set: every web and Celery
+# worker then reads and writes the same files (storefront/storage.py; README "Settings", docs/deploy.md).
+from storefront.storage import media_origin, media_url, s3_options  # noqa: E402
+
+MEDIA_S3 = s3_options(os.environ)
+if MEDIA_S3:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": MEDIA_S3}
+    MEDIA_URL = media_url(MEDIA_S3)
 
 # By default every email is written as a file under var/mail/ (a newcomer reads them there, and the dev
 # server's request log stays quiet); production sets the SMTP backend.
@@ -517,7 +525,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE, "https://js.stripe.com"],
         "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([media_origin(MEDIA_S3)] if MEDIA_S3 else [])],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF, "https://api.stripe.com"],
         "frame-src": [SELF, "https://js.stripe.com", "https://hooks.stripe.com"],

@@ -14,6 +14,7 @@ from io import BytesIO
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.templatetags.static import static
 from oscar.core.thumbnails import AbstractThumbnailer
 from PIL import Image, ImageOps
 
@@ -23,14 +24,15 @@ logger = logging.getLogger(__name__)
 class Thumbnail:
     """What Oscar's templates read from a thumbnail: ``url``, ``width``, ``height``."""
 
-    def __init__(self, name, width, height):
+    def __init__(self, name, width, height, url=None):
         self.name = name
         self.width = width
         self.height = height
+        self._url = url
 
     @property
     def url(self):
-        return default_storage.url(self.name)
+        return self._url or default_storage.url(self.name)
 
     def __str__(self):
         return self.url
@@ -48,6 +50,8 @@ class PillowThumbnailer(AbstractThumbnailer):
         width, _, height = opts.get("size", "").partition("x")
         width, height = int(width or 0), int(height or 0)
         crop = opts.get("crop")
+        if source_name == settings.OSCAR_MISSING_IMAGE_URL and getattr(settings, "MEDIA_S3", None):
+            return self.missing(width, height)  # no bucket round trip for products without a photo
         name = self.thumbnail_name(source_name, width, height, crop)
         if default_storage.exists(name):
             return Thumbnail(name, width, height)
@@ -57,8 +61,11 @@ class PillowThumbnailer(AbstractThumbnailer):
                 image = image.convert("RGB")
         except (OSError, ValueError):
             # A lost or unreadable upload must not break a listing: show the placeholder.
-            logger.warning("Cannot read image %s for a thumbnail", source_name)
-            return Thumbnail(settings.OSCAR_MISSING_IMAGE_URL, width, height)
+            # Oscar's "no photo" picture is served from the static files: with media in an S3 bucket
+            # there is no MEDIA_ROOT copy of it (storefront.apps links one only for local media).
+            if source_name != settings.OSCAR_MISSING_IMAGE_URL:
+                logger.warning("Cannot read image %s for a thumbnail", source_name)
+            return self.missing(width, height)
         if width and height and crop:
             image = ImageOps.fit(image, (width, height), Image.Resampling.LANCZOS)
         else:
@@ -67,6 +74,10 @@ class PillowThumbnailer(AbstractThumbnailer):
         image.save(buffer, "JPEG", quality=int(opts.get("quality", 82)), optimize=True)
         default_storage.save(name, ContentFile(buffer.getvalue()))
         return Thumbnail(name, image.width, image.height)
+
+    def missing(self, width, height):
+        return Thumbnail(settings.OSCAR_MISSING_IMAGE_URL, width, height,
+                         url=static(f"oscar/img/{settings.OSCAR_MISSING_IMAGE_URL}"))
 
     def delete_thumbnails(self, source):
         """Nothing to do: names are hashes, so orphans go when MEDIA_ROOT/cache/ is cleared."""
