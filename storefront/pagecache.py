@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, _unmask_cipher_token, get_token
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -72,6 +72,27 @@ def _history_cookie():
     return getattr(settings, "OSCAR_RECENTLY_VIEWED_COOKIE_NAME", "oscar_history")
 
 
+_resolved_paths = {}
+
+
+def _resolved(path):
+    """``resolve(path)`` (None for no match), remembered per process: walking the URL patterns is a
+    good share of a cached page's time. The patterns do not change while the process runs."""
+    key = (settings.ROOT_URLCONF, get_urlconf(), path)
+    try:
+        return _resolved_paths[key]
+    except KeyError:
+        pass
+    try:
+        match = resolve(path)
+    except Resolver404:
+        match = None
+    if len(_resolved_paths) >= 5000:  # any path can be asked for: keep the memory bounded
+        _resolved_paths.clear()
+    _resolved_paths[key] = match
+    return match
+
+
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -106,11 +127,8 @@ class AnonymousPageCacheMiddleware:
         query = request.META.get("QUERY_STRING", "")
         if len(query) > MAX_QUERY_LENGTH:
             return None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        if match.view_name not in PAGES:
+        match = _resolved(request.path_info)
+        if match is None or match.view_name not in PAGES:
             return None
         request._page_cache_match = match
         harmless = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
