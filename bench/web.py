@@ -10,7 +10,10 @@
    127.0.0.1) on bench/floor_wsgi.py: the shop plus ``/__floor__``, a bare Django view.
 4. Loads each page with wrk (or a threaded Python generator without it), pages interleaved in
    every round: requests/s, p50/p95/p99, ratio to the floor; checks every answer was 2xx
-   (302 for adding to the basket).
+   (302 for adding to the basket). This pass runs with the page cache off (PAGE_CACHE_SECONDS=0).
+4b. Restarts gunicorn with the page cache on and loads the floor and the anonymous pages it serves
+   (home, category, kecamatan, product) at --cached-connections (16): their req/s against that
+   run's floor, p99, and a check that each was a hit (skip with --no-cached).
 5. Prints the table and writes it, with a PNG chart, to bench/results/web-<SIZE>-<time>.md/.png.
 
 Exit status 1 when a page answered anything else; timings are reported, never asserted.
@@ -29,6 +32,36 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import webbench as wb  # noqa: E402
 
 
+def measure(env, pages, args, generator, connections, rounds, seconds, warmup, label=""):
+    """Start gunicorn with ``env``, warm every page, load them in turn for ``rounds``; stop it.
+    Returns ({page: combined result}, the shopper's session, home weight, X-Page-Cache per page)."""
+    port = wb.free_port()
+    log_path = wb.bench_dir(args.size) / "gunicorn.log"
+    server = wb.start_server(env, port, workers=args.workers, log_path=log_path)
+    try:
+        session = wb.shopper(port, pages) if any(p.method == "POST" for p in pages) else {}
+        weight = wb.home_weight(port) if not label else None
+        per_page = {p.name: [] for p in pages}
+        for page in pages:  # warm every worker's caches before timing anything
+            method, path, body, headers = wb.page_request(page, session)
+            generator(port, method, path, body, headers, warmup, connections=connections)
+            wb.drain(port)
+        status = {p.name: wb.cache_status(port, p.path) for p in pages if p.method == "GET" and not p.cookies}
+        for n in range(rounds):
+            for page in pages:
+                method, path, body, headers = wb.page_request(page, session)
+                result = generator(port, method, path, body, headers, seconds, connections=connections)
+                result["load"] = os.getloadavg()[0]
+                per_page[page.name].append(result)
+                wb.drain(port)
+                print(f"  {label}round {n + 1}/{rounds} {page.name:<26} {result['rps']:8.1f} req/s  "
+                      f"p95 {result['p95_ms']:8.1f} ms  p99 {result['p99_ms']:8.1f} ms  {result['statuses']}  "
+                      f"load {result['load']:.2f}", flush=True)
+    finally:
+        wb.stop_server(server)
+    return {name: wb.combine(rs) for name, rs in per_page.items()}, weight, status
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=int(os.environ.get("SIZE", 20000)))
@@ -37,6 +70,9 @@ def main():
     parser.add_argument("--rounds", type=int, help="rounds, pages interleaved (default 3; 1 with --quick)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--cached-connections", type=int, default=16,
+                        help="connections for the pages with the page cache on (the budget is at 16)")
+    parser.add_argument("--no-cached", action="store_true", help="skip the second pass with the page cache on")
     parser.add_argument("--python-load", action="store_true", help="use the Python load generator even if wrk is here")
     parser.add_argument("--no-chart", action="store_true")
     args = parser.parse_args()
@@ -48,7 +84,9 @@ def main():
     # Stopped with SIGTERM, still stop the gunicorn this run started (the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     info = wb.prepare(args.size)
-    env = wb.catalogue_env(args.size)
+    # The first pass is uncached (as before the page cache); the second turns it on.
+    env = {**wb.catalogue_env(args.size), "PAGE_CACHE_SECONDS": "0"}
+    cached_env = {**env, "PAGE_CACHE_SECONDS": str(wb.CACHED_SECONDS)}
     print(f"collectstatic ({env['STATIC_ROOT']})…", flush=True)
     wb.collectstatic(env)
 
@@ -58,45 +96,46 @@ def main():
 
     django.setup()
     from django.db import connection
+    from django.test.utils import override_settings
 
     pages = wb.pick_pages()
     counts = wb.query_counts(pages)
+    cached_pages = [p for p in pages if p.name == "floor" or p.name in wb.CACHED_PAGES]
+    with override_settings(PAGE_CACHE_SECONDS=wb.CACHED_SECONDS):
+        # Warm = the second anonymous visitor: a page-cache hit; cold = the first (rendered and stored).
+        from catalogue import versions
+
+        versions.bump_site()  # no page kept from an earlier run (a shared Redis) counts as the first
+        cached_counts = wb.query_counts(cached_pages)
     connection.close()
     print("SQL queries per request (warm; cold): " + ", ".join(
         f"{name} {c['warm']}; {c['cold']}" for name, c in counts.items()), flush=True)
+    print("with the page cache (hit; miss): " + ", ".join(
+        f"{name} {c['warm']}; {c['cold']}" for name, c in cached_counts.items() if name != "floor"), flush=True)
 
     use_wrk = wb.have_wrk() and not args.python_load
     generator = wb.run_wrk if use_wrk else wb.run_python
-    port = wb.free_port()
-    log_path = wb.bench_dir(args.size) / "gunicorn.log"
     load_before = wb.loadavg()
-    server = wb.start_server(env, port, workers=args.workers, log_path=log_path)
+    results, home_weight, _status = measure(env, pages, args, generator, args.connections, rounds, seconds, warmup)
+    load_after = wb.loadavg()
+    cached = None
+    if not args.no_cached:
+        cached_load_before = wb.loadavg()
+        cached, _w, cache_status = measure(cached_env, cached_pages, args, generator, args.cached_connections, rounds,
+                                           seconds, warmup, label="page cache: ")
+        cached_load_after = wb.loadavg()
+
     failures = []
-    try:
-        session = wb.shopper(port, pages)
-        home_weight = wb.home_weight(port)
-        per_page = {p.name: [] for p in pages}
-        for page in pages:  # warm every worker's caches before timing anything
-            method, path, body, headers = wb.page_request(page, session)
-            generator(port, method, path, body, headers, warmup, connections=args.connections)
-            wb.drain(port)
-        for n in range(rounds):
-            for page in pages:
-                method, path, body, headers = wb.page_request(page, session)
-                result = generator(port, method, path, body, headers, seconds, connections=args.connections)
-                result["load"] = os.getloadavg()[0]
-                per_page[page.name].append(result)
-                wb.drain(port)
-                print(f"  round {n + 1}/{rounds} {page.name:<26} {result['rps']:8.1f} req/s  "
-                      f"p95 {result['p95_ms']:8.1f} ms  {result['statuses']}  load {result['load']:.2f}", flush=True)
-    finally:
-        wb.stop_server(server)
-    results = {name: wb.combine(rs) for name, rs in per_page.items()}
     for page in pages:
         if not wb.answered_ok(page, results[page.name]):
             failures.append(f"{page.name}: {results[page.name]['statuses']}, {results[page.name]['errors']} errors")
         if counts[page.name]["status"] not in page.expect:
             failures.append(f"{page.name}: in-process answer {counts[page.name]['status']}")
+    for page in cached_pages if cached else []:
+        if not wb.answered_ok(page, cached[page.name]):
+            failures.append(f"{page.name} (page cache): {cached[page.name]['statuses']}, {cached[page.name]['errors']} errors")
+        if page.name != "floor" and cache_status.get(page.name) != "hit":
+            failures.append(f"{page.name} (page cache): X-Page-Cache {cache_status.get(page.name)!r} after the warm-up")
 
     meta = {
         "size": args.size,
@@ -110,16 +149,23 @@ def main():
         "seconds": seconds,
         "search_backend": env["SEARCH_BACKEND"],
         "load_before": load_before,
-        "load_after": wb.loadavg(),
+        "load_after": load_after,
         "home_weight": home_weight,
     }
     markdown = wb.table(pages, results, counts, meta)
+    if cached:
+        markdown += wb.cached_table(cached_pages, cached, cached_counts, {
+            "cached_seconds": wb.CACHED_SECONDS, "cached_connections": args.cached_connections,
+            "cached_load_before": cached_load_before, "cached_load_after": cached_load_after,
+            "cache_status": cache_status,
+        })
     png_writer = None
     if not args.no_chart:
         try:
             import matplotlib  # noqa: F401
 
-            png_writer = lambda path: wb.chart(pages, results, path, f"OK OCE Mart, {args.size:,} products")  # noqa: E731
+            png_writer = lambda path: wb.chart(  # noqa: E731
+                pages, results, path, f"OK OCE Mart, {args.size:,} products", cached=cached)
         except ImportError:
             print("(matplotlib is not installed: no chart; `pip install -r bench/requirements.txt`)")
     md, png = wb.write(args.size, markdown, png_writer)

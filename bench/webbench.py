@@ -324,6 +324,17 @@ def page_request(page, session):
     return "GET", page.path, None, session["basket_headers"] if page.cookies else {}
 
 
+# The anonymous pages the page cache serves (storefront/pagecache.py), measured again with it on.
+CACHED_PAGES = ("home", "category", "kecamatan", "product (variants)")
+CACHED_SECONDS = 600  # longer than any run: only a change, never the clock, drops a page while measuring
+
+
+def cache_status(port, path):
+    """What the page cache did for an anonymous visitor's GET of ``path``: "hit", "miss" or "" (not cached)."""
+    _status, headers, _body = request(port, path)
+    return next((v for k, v in headers if k.lower() == "x-page-cache"), "")
+
+
 def home_weight(port):
     """Bytes of the home page's first load as a browser with gzip gets them: the HTML, its
     stylesheets and scripts, and the images not marked ``loading="lazy"`` (above the fold)."""
@@ -506,6 +517,7 @@ def table(pages, results, counts, meta):
             f"{100 * r['rps'] / floor['rps']:.1f} % | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | "
             f"{r['p95_ms'] / floor['p95_ms']:.1f}× | {c.get('warm', '–')}; {c.get('cold', '–')} | {codes} | {r['load']:.2f} |"
         )
+    lines += ["", budget_lines(results)]
     if meta.get("home_weight"):
         w = meta["home_weight"]
         lines += [
@@ -523,8 +535,53 @@ def table(pages, results, counts, meta):
     return "\n".join(lines) + "\n"
 
 
-def chart(pages, results, path, title):
-    """A PNG: req/s as % of the floor, and p50/p95 latency, per page."""
+def budget_lines(results):
+    """Issue 14's budget for adding to the basket and the basket page: p95 under 3× the floor's."""
+    floor = results["floor"]["p95_ms"]
+    parts = []
+    for name in ("add to basket", "basket"):
+        if name in results:
+            ratio = results[name]["p95_ms"] / floor
+            parts.append(f"{name} p95 {ratio:.1f}× the floor's ({'holds' if ratio < 3 else 'does not hold'})")
+    return "Budget p95 < 3× the floor's p95: " + "; ".join(parts) + "." if parts else ""
+
+
+def cached_table(pages, results, counts, meta):
+    """The second part of the report: the anonymous pages with the page cache on."""
+    floor = results["floor"]
+    lines = [
+        "",
+        f"## With the page cache (PAGE_CACHE_SECONDS={meta['cached_seconds']}), {meta['cached_connections']} connections",
+        "",
+        f"Anonymous visitors (no cookies); the same server settings, restarted with the page cache on; "
+        f"load average before {meta['cached_load_before']}, after {meta['cached_load_after']}. "
+        "Budget: ≥ 50 % of the floor's req/s and p99 < 150 ms.",
+        "",
+        "| page | req/s | % of floor req/s | p50 ms | p95 ms | p99 ms | budget | X-Page-Cache | SQL/request (hit; miss) | status | load avg |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | --- | ---: |",
+    ]
+    for page in pages:
+        r = results[page.name]
+        c = counts.get(page.name, {})
+        codes = ", ".join(f"{code}×{n}" for code, n in sorted(r["statuses"].items()))
+        if r["errors"]:
+            codes += f", {r['errors']} errors"
+        share = 100 * r["rps"] / floor["rps"]
+        if page.name == "floor":
+            verdict = ""
+        else:
+            verdict = "holds" if share >= 50 and r["p99_ms"] < 150 else "does not hold"
+        lines.append(
+            f"| {page.name} | {r['rps']:,.1f} | {share:.1f} % | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | "
+            f"{verdict} | {meta['cache_status'].get(page.name, '')} | {c.get('warm', '–')}; {c.get('cold', '–')} | "
+            f"{codes} | {r['load']:.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def chart(pages, results, path, title, cached=None):
+    """A PNG: req/s as % of the floor, and p50/p95 latency, per page; with ``cached`` ({name: result},
+    its own "floor" included), the page-cache figures beside the uncached ones."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -534,16 +591,34 @@ def chart(pages, results, path, title):
     floor = results["floor"]
     pct = [100 * results[n]["rps"] / floor["rps"] for n in names]
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8))
-    left.barh(names, pct, color="#2b7a78")
+    y = range(len(names))
+    if cached:
+        cfloor = cached["floor"]
+        cpct = [100 * cached[n]["rps"] / cfloor["rps"] if n in cached else 0 for n in names]
+        left.barh([i - 0.2 for i in y], pct, height=0.4, color="#2b7a78", label="uncached")
+        left.barh([i + 0.2 for i in y], cpct, height=0.4, color="#f2a541", label="page cache (anonymous)")
+        for i, v in enumerate(cpct):
+            if v:
+                left.text(v, i + 0.2, f" {v:.1f} %", va="center", fontsize=7)
+        left.axvline(50, color="#c0392b", linestyle=":", label="cached budget 50 %")
+        left.legend(fontsize=7)
+        left.set_yticks(list(y), names)
+    else:
+        left.barh(names, pct, color="#2b7a78")
     left.invert_yaxis()
     left.set_xlabel("requests/s, % of the bare Django view (floor)")
-    for y, v in enumerate(pct):
-        left.text(v, y, f" {v:.1f} %", va="center", fontsize=8)
-    y = range(len(names))
-    right.barh([i - 0.2 for i in y], [results[n]["p50_ms"] for n in names], height=0.4, label="p50", color="#3aafa9")
-    right.barh([i + 0.2 for i in y], [results[n]["p95_ms"] for n in names], height=0.4, label="p95", color="#def2f1",
+    for i, v in enumerate(pct):
+        left.text(v, i - (0.2 if cached else 0), f" {v:.1f} %", va="center", fontsize=7 if cached else 8)
+    right.barh([i - 0.2 for i in y], [results[n]["p50_ms"] for n in names], height=0.4, label="uncached p50" if cached else "p50", color="#3aafa9")
+    right.barh([i + 0.2 for i in y], [results[n]["p95_ms"] for n in names], height=0.4, label="uncached p95" if cached else "p95", color="#def2f1",
                edgecolor="#17252a")
     right.axvline(floor["p95_ms"], color="#c0392b", linestyle="--", label=f"floor p95 {floor['p95_ms']:.1f} ms")
+    if cached:
+        marks = [(i, cached[n]["p99_ms"]) for i, n in enumerate(names) if n in cached]
+        right.scatter([m[1] for m in marks], [m[0] for m in marks], marker="D", color="#f2a541", edgecolor="#17252a",
+                      zorder=3, label="page cache p99")
+        right.axvline(150, color="#f2a541", linestyle=":", label="cached p99 budget 150 ms")
+        right.set_xscale("log")  # cached hits (tens of ms) and uncached pages (seconds) on one axis
     right.set_yticks(list(y), [""] * len(names))
     right.invert_yaxis()
     right.set_xlabel("latency, ms")

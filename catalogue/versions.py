@@ -21,6 +21,9 @@ from django.db import transaction
 
 PREFIX = "pv:"
 TIMEOUT = 7 * 24 * 3600
+# The version of everything anonymous shoppers' cached pages show (storefront/pagecache.py):
+# bumped by every product bump, a category change, a CMS page published or unpublished and a promotion.
+SITE_KEY = "pv:site"
 
 
 def _new():
@@ -61,14 +64,38 @@ def cached_fragments(name, versions):
     return {keys[k]: html for k, html in cache.get_many(list(keys)).items()}
 
 
+def site_version():
+    """The site-wide catalogue version: the key of whole cached pages. Read it before rendering."""
+    value = cache.get(SITE_KEY)
+    if value is None:
+        value = _new()
+        if not cache.add(SITE_KEY, value, TIMEOUT):
+            value = cache.get(SITE_KEY) or value
+    return value
+
+
+def bump_site(sender=None, **kwargs):
+    """Something anonymous pages show changed: every cached whole page is stale from now on.
+
+    Set at once and again after the commit, as ``bump`` does (a signal receiver too)."""
+
+    def write():
+        cache.set(SITE_KEY, _new(), TIMEOUT)
+
+    write()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(write, robust=True)
+
+
 def bump(ids):
-    """Products ``ids`` (browsable ids) changed: their cached fragments are stale from now on."""
+    """Products ``ids`` (browsable ids) changed: their cached fragments, and the cached whole pages
+    (any page may list them), are stale from now on."""
     keys = [PREFIX + str(i) for i in ids if i]
     if not keys:
         return
 
     def write():
-        cache.set_many({k: _new() for k in keys}, TIMEOUT)
+        cache.set_many({**{k: _new() for k in keys}, SITE_KEY: _new()}, TIMEOUT)
 
     write()
     # Inside a transaction, again once it commits (outside one, the write above came after the data).
@@ -82,6 +109,7 @@ def category_menu_changed(sender=None, **kwargs):
     from django.core.cache.utils import make_template_fragment_key
 
     cache.delete_many([make_template_fragment_key("category-menu", [code]) for code, _name in settings.LANGUAGES])
+    bump_site()
 
 
 def story_changed(sender=None, instance=None, **kwargs):
@@ -89,6 +117,7 @@ def story_changed(sender=None, instance=None, **kwargs):
     from django.conf import settings
     from django.core.cache.utils import make_template_fragment_key
 
+    bump_site()  # any published page (home, stories) may be a cached whole page
     page = getattr(instance, "specific_deferred", instance)
     business_id = getattr(page, "business_id", None)
     if business_id:

@@ -1,14 +1,16 @@
 """A product a maker lists later joins their running promotions (and campaigns they are part of)."""
 
 from django.db.models import Q
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from catalogue import versions
 from promotions.models import Promotion
 
 StockRecord = get_model("partner", "StockRecord")
+ConditionalOffer = get_model("offer", "ConditionalOffer")
 
 
 @receiver(post_save, sender=StockRecord)
@@ -22,3 +24,11 @@ def join_running_promotions(sender, instance, created, raw=False, **kwargs):
     product = instance.product.parent or instance.product
     for promotion in running:
         promotion.offer.condition.range.included_products.add(product)
+
+
+@receiver([post_save, post_delete], sender=Promotion)
+@receiver([post_save, post_delete], sender=ConditionalOffer)
+def promotion_changed(sender, raw=False, **kwargs):
+    """A promotion's banner and prices show on anonymous shoppers' cached pages: drop them."""
+    if not raw:
+        versions.bump_site()

@@ -141,6 +141,9 @@ MIDDLEWARE = [
     "storefront.middleware.RejectControlCharactersMiddleware",
     "storefront.middleware.ContentSecurityPolicyMiddleware",
     "storefront.middleware.SameSiteCookiesMiddleware",
+    # Inside CSP (it writes the header with the nonce a cached page gets), before the session:
+    # anonymous shoppers' pages from the cache (storefront/pagecache.py, PAGE_CACHE_SECONDS).
+    "storefront.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "storefront.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -241,6 +244,11 @@ else:
     }
 # How long a product card's HTML is kept (it is also dropped by any catalogue change).
 CARD_CACHE_SECONDS = int(os.environ.get("CARD_CACHE_SECONDS", "3600"))
+# --- Whole pages for anonymous shoppers (storefront/pagecache.py) -------------------------------------
+# How long a cached anonymous page (home, catalogue, category, kecamatan, product, CMS pages) is
+# kept at most; any change it can show drops it at once. 0 turns it off (the default with DEBUG, so
+# template edits show in development).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "60"))
 # How long the home page's programme figures (impact table, dot map, member and Mart counts) are shared.
 HOME_STATS_SECONDS = int(os.environ.get("HOME_STATS_SECONDS", "300"))
 # Product page views are counted in the cache and written to Oscar's analytics in batches:

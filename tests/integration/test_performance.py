@@ -237,8 +237,11 @@ def test_pages_run_the_same_queries_for_a_small_and_a_larger_catalogue(client, s
 # --- Cached fragments never show stale data ----------------------------------------------------------
 
 
-@pytest.fixture
-def listed():
+@pytest.fixture(params=[0, 60], ids=["pages-uncached", "page-cache"])
+def listed(request, settings):
+    """Each invalidation test runs twice: with fragments cached only, and with whole anonymous pages
+    cached too (storefront/pagecache.py): a change must show on the next request either way."""
+    settings.PAGE_CACHE_SECONDS = request.param
     category = create_from_breadcrumbs("Kerajinan")
     maker = PartnerFactory(name="Anyam Lestari", kecamatan=kecamatan("tebet"))
     bag = ProductFactory(title="Tas Anyaman Purun", stock__partner=maker, stock__price=Decimal("150000"), category=category)
@@ -314,7 +317,7 @@ def test_a_category_change_shows_in_the_menu_on_the_next_request(client, listed)
     assert ">Kriya<" in text(client.get("/")).replace(" <", "<")
 
 
-def test_invalidation_reaches_another_process_through_redis(client, listed, redis_cache):
+def test_invalidation_reaches_another_process_through_redis(client, listed, redis_cache, settings):
     """The product's version is bumped by a second Python process; this one then renders afresh.
 
     The price is changed with a queryset update (no signal, so this process does not bump):
@@ -323,7 +326,9 @@ def test_invalidation_reaches_another_process_through_redis(client, listed, redi
     assert "Rp 150.000" in text(client.get(listed["url"]))
     assert card_is_cached(listed["bag"])
     StockRecord.objects.filter(product=listed["bag"]).update(price=Decimal("199000"))
-    assert "Rp 150.000" in text(client.get(listed["url"]))  # still the cached card
+    cached = client.get(listed["url"])
+    assert "Rp 150.000" in text(cached)  # still the cached card (and the cached page, with the page cache on)
+    assert cached.get("X-Page-Cache") == ("hit" if settings.PAGE_CACHE_SECONDS else None)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "storefront.settings",
@@ -332,7 +337,9 @@ def test_invalidation_reaches_another_process_through_redis(client, listed, redi
     }
     script = "import django; django.setup(); from catalogue import versions; versions.bump([%d])" % listed["bag"].pk
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, timeout=120, capture_output=True)
-    assert "Rp 199.000" in text(client.get(listed["url"]))
+    fresh = client.get(listed["url"])
+    assert "Rp 199.000" in text(fresh)
+    assert fresh.get("X-Page-Cache") == ("miss" if settings.PAGE_CACHE_SECONDS else None)
 
 
 def test_view_counts_go_through_redis_and_are_flushed(client, redis_cache):
