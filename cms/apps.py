@@ -21,3 +21,13 @@ class CmsConfig(AppConfig):
 
         # A new or changed image gets its renditions made by a worker (cms/renditions.py).
         post_save.connect(image_saved, sender=get_image_model(), dispatch_uid="okoce-image-renditions")
+
+        from django.db.models.signals import post_delete
+
+        from cms.models import SizeGuide, SizeGuideRow
+        from cms.templatetags.size_guide_tags import forget_size_guide
+
+        # Product pages cache the size guide of their type: a staff edit shows on the next request.
+        for model in (SizeGuide, SizeGuideRow):
+            post_save.connect(forget_size_guide, sender=model, dispatch_uid=f"okoce-size-guide-{model.__name__}")
+            post_delete.connect(forget_size_guide, sender=model, dispatch_uid=f"okoce-size-guide-del-{model.__name__}")

@@ -45,3 +45,24 @@ def whatsapp_share_url(context, text, url):
     """A wa.me link that shares ``text`` and the absolute ``url``."""
     absolute = context["request"].build_absolute_uri(url)
     return "https://wa.me/?text=" + quote(f"{text} {absolute}")
+
+
+def stories_url_key(language):
+    return f"stories-url:{language}"
+
+
+@register.simple_tag(takes_context=True)
+def stories_url(context):
+    """The founder stories index's URL (Wagtail's ``{% slugurl 'cerita' %}``), cached per language:
+    the site menu and footer show it on every page, and slugurl costs two queries each time.
+    ``catalogue.versions.story_changed`` drops it when a page is published, unpublished or moved."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+    from wagtail.templatetags.wagtailcore_tags import slugurl
+
+    key = stories_url_key(get_language())
+    url = cache.get(key)
+    if url is None:
+        url = slugurl(context, "cerita") or ""
+        cache.set(key, url, 3600)
+    return url

@@ -120,3 +120,23 @@ def test_the_size_guide_of_the_product_type_is_on_the_product_page(client, shop)
     assert "Panduan ukuran" in page and "Panjang kaki (cm)" in page
     assert "<td>40</td><td>25,2</td>" in page.replace("</td> <td>", "</td><td>")
     assert "Panduan ukuran" not in text(client.get(shop["scarf"].get_absolute_url()))
+
+
+def test_a_staff_edit_of_the_size_guide_shows_on_the_next_request(client, shop, settings):
+    """Product pages cache their type's guide (and anonymous pages whole): an edit, a new row or a
+    deleted guide shows at once."""
+    settings.PAGE_CACHE_SECONDS = 60
+    shoes = parent_with_variants(shop["maker"])
+    assert "Panduan ukuran" not in text(client.get(shoes.get_absolute_url()))  # cached: no guide
+    guide = SizeGuide.objects.create(product_class=shoes.product_class, kind="shoes", how_to_measure="Ukur dari tumit.")
+    SizeGuideRow.objects.create(guide=guide, size="39", first=Decimal("24.5"), sort_order=0)
+    page = text(client.get(shoes.get_absolute_url()))
+    assert "Panduan ukuran" in page and "<td>39</td><td>24,5</td>" in page.replace("</td> <td>", "</td><td>")
+    SizeGuideRow.objects.create(guide=guide, size="44", first=Decimal("28.0"), sort_order=1)
+    guide.how_to_measure = "Ukur sore hari."
+    guide.save()
+    page = text(client.get(shoes.get_absolute_url())).replace("</td> <td>", "</td><td>")
+    assert "<td>44</td><td>28</td>" in page or "<td>44</td><td>28,0</td>" in page
+    assert "Ukur sore hari." in page
+    guide.delete()
+    assert "Panduan ukuran" not in text(client.get(shoes.get_absolute_url()))

@@ -239,6 +239,7 @@ def test_story_index_runs_the_same_queries_for_5_and_50_stories(client, index, m
         small, shown = count()
         assert shown == 5
         add(5, 45)
+        client.get(index.url)  # warm, as for 5: publishing drops the cached stories link in the menu
         large, shown = count()
         assert shown == 50
         assert small == large
