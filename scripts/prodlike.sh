@@ -129,10 +129,13 @@ PIDS+=($!)
 wait_for 20 stripe-mock curl -sf -o /dev/null "http://127.0.0.1:$STRIPE_PORT/v1/customers" -H "Authorization: Bearer sk_test_123"
 
 # --- Elasticsearch, three nodes --------------------------------------------------------------------------
-step "Elasticsearch cluster on 127.0.0.1:$ES_PORT-$((ES_PORT + 2))"
+# Started in the background: the nodes take about a minute, as long as the migrations they run beside.
+step "Elasticsearch cluster on 127.0.0.1:$ES_PORT-$((ES_PORT + 2)) (starting in the background)"
 ES_STARTED=1
 ES_ZIP="${ES_ZIP:-$ROOT/.services/cache/elasticsearch-${ES_VERSION:-8.19.21}.zip}" ES_CLUSTER_PORT="$ES_PORT" \
-  ES_CLUSTER_DIR="$ES_DIR" ES_CLUSTER_HEAP="${PRODLIKE_ES_HEAP:-400m}" scripts/es-cluster.sh up >/dev/null
+  ES_CLUSTER_DIR="$ES_DIR" ES_CLUSTER_HEAP="${PRODLIKE_ES_HEAP:-400m}" scripts/es-cluster.sh up >"$LOGS/es-cluster.log" 2>&1 &
+ES_UP_PID=$!
+PIDS+=($ES_UP_PID)
 ES_URLS="$(ES_CLUSTER_PORT="$ES_PORT" scripts/es-cluster.sh urls)"
 
 # --- the shop's environment: production settings ---------------------------------------------------------
@@ -156,12 +159,15 @@ export LOG_LEVEL=WARNING
 # Web processes and the worker write emails to different folders: a message in mail-worker was sent by the worker.
 export EMAIL_FILE_PATH="$STATE/mail-web"
 
+# Until the cluster is green the database engine is used; the index is then built from the database.
 step "migrate (primary only)"
-"$PY" manage.py migrate --noinput -v 0
+SEARCH_BACKEND=database "$PY" manage.py migrate --noinput -v 0
 step "demo data ($PRODUCTS products)"
-"$PY" manage.py load_demo --products "$PRODUCTS" --businesses 8 --no-progress >"$LOGS/load_demo.log" 2>&1
+SEARCH_BACKEND=database "$PY" manage.py load_demo --products "$PRODUCTS" --businesses 8 --no-progress >"$LOGS/load_demo.log" 2>&1
 step "collectstatic"
 "$PY" manage.py collectstatic --noinput -v 0
+step "waiting for the Elasticsearch cluster to be green"
+wait "$ES_UP_PID" || { log "the Elasticsearch cluster did not start"; cat "$LOGS/es-cluster.log" >&2; exit 1; }
 step "search index (3-node cluster, one replica)"
 # (Creating the index and its replicas on a busy machine takes longer than a search's 2 s timeout.)
 ELASTICSEARCH_TIMEOUT=30 "$PY" manage.py search_index --rebuild --no-progress >"$LOGS/search_index.log" 2>&1
