@@ -10,7 +10,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run setup db demo test soak audit lint messages clean bench-search bench serve
+.PHONY: run setup db demo test soak audit lint messages clean bench-search bench serve prodlike
 
 ## make run: install everything, create the SQLite database, load demo data, serve on http://127.0.0.1:8000
 run: demo
@@ -80,6 +80,12 @@ serve: db
 	$(BIN)/python manage.py collectstatic --noinput -v 1 && \
 	echo "OK OCE Mart (production settings) on http://$${GUNICORN_BIND:-127.0.0.1:8000}/  (Ctrl+C to stop)" && \
 	exec $(BIN)/gunicorn storefront.wsgi -c storefront/gunicorn.conf.py
+
+## make prodlike: PostgreSQL primary + streaming replica, Redis, a 3-node Elasticsearch, stripe-mock, Celery worker
+## and beat, gunicorn (2 workers), production settings; demo data; the shopper, seller and editor journeys over
+## HTTP; everything stopped again (scripts/prodlike.sh; ports and folder: PRODLIKE_* variables)
+prodlike: setup
+	scripts/prodlike.sh
 
 ## make bench [SIZE=20000] [QUICK=1]: the shop's pages under gunicorn (production settings, 2 workers) against a
 ## bare Django view, with wrk; SQL queries per page. Catalogue in /tmp/okbench-web/SIZE/ (DATABASE_URL: PostgreSQL).

@@ -9,6 +9,7 @@
 # .services/cache; ES_ZIP may point at a copy), run as the system user okoce-es with the Temurin JDK,
 # ~400 MB heap per node, HTTP on ES_CLUSTER_PORT..+2 (19320-19322; 19300 is the single node's transport), transport on +100 (19420-19422),
 # every node master-eligible (three, so losing any one keeps a quorum), one replica per index.
+# ES_CLUSTER_DIR: where the nodes live (default .services/es-cluster), for a second cluster on other ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STATE="$PWD/.services"
@@ -22,6 +23,8 @@ NODES=(1 2 3)
 log() { echo "[es-cluster] $*" >&2; }
 
 base() {
+  # ES_CLUSTER_DIR: a folder of its own (make prodlike runs a second cluster beside the tests' one).
+  if [ -n "${ES_CLUSTER_DIR:-}" ]; then echo "$ES_CLUSTER_DIR"; return; fi
   # The nodes' user must be able to enter every parent folder.
   if runuser -u "$ES_USER" -- test -x "$STATE" 2>/dev/null; then echo "$STATE/es-cluster"
   else echo "/var/tmp/okoce-es-cluster-$(echo "$STATE" | md5sum | cut -c1-8)"; fi

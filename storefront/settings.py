@@ -144,6 +144,8 @@ MIDDLEWARE = [
     # Inside CSP (it writes the header with the nonce a cached page gets), before the session:
     # anonymous shoppers' pages from the cache (storefront/pagecache.py, PAGE_CACHE_SECONDS).
     "storefront.pagecache.AnonymousPageCacheMiddleware",
+    # Before anything reads the database: may send this request's reads to the read replica.
+    "storefront.db_routing.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "storefront.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -212,6 +214,27 @@ else:
     # PostgreSQL that is a server-side cursor, which dies with its transaction and
     # aborts whichever transaction later closes it. Client-side iteration avoids it.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# A PostgreSQL read replica (a streaming standby of the primary): public read-only pages read from it,
+# everything else from the primary (storefront/db_routing.py). In tests it is a mirror of "default", and
+# tests read from the primary unless they ask for the real replica (tests/integration/test_read_replica.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_READS = bool(DATABASE_REPLICA_URL)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")), conn_health_checks=True
+    )
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["storefront.db_routing.ReplicaRouter"]
+# After a visitor's POST, their pages read from the primary for this long (read-your-writes across the lag).
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "15"))
+# After the replica failed to answer, pages read from the primary for this long before trying it again.
+DATABASE_REPLICA_RETRY_SECONDS = int(os.environ.get("DATABASE_REPLICA_RETRY_SECONDS", "30"))
+# GET/HEAD of these paths may read from the replica: catalogue, categories and products, kecamatan, shops,
+# search, founder stories.
+DATABASE_REPLICA_PATHS = [r"^/catalogue/", r"^/kecamatan/", r"^/toko/", r"^/search/", r"^/cerita/"]
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 # Local memory by default (one process: the dev server, tests). With REDIS_URL (e.g.

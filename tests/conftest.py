@@ -97,6 +97,15 @@ def _database_search_unless_asked(request, settings):
         settings.SEARCH_BACKEND = "database"
 
 
+@pytest.fixture(autouse=True)
+def _primary_database_unless_asked(request, settings):
+    """With DATABASE_REPLICA_URL set, "replica" is a test mirror of "default": a second connection that
+    cannot see a test's uncommitted rows. Tests read from the primary; tests using the
+    ``streaming_replica`` fixture (tests/integration/test_read_replica.py) read from a real standby."""
+    if "streaming_replica" not in request.fixturenames:
+        settings.DATABASE_REPLICA_READS = False
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _keep_migration_data_for_reuse(django_db_setup, django_db_blocker):
     """Leave the test database as migrations made it, so ``pytest --reuse-db`` works.
