@@ -24,7 +24,4 @@ class CatalogueConfig(apps.CatalogueConfig):
         post_delete.connect(category_menu_changed, sender=Category, dispatch_uid="okoce-category-menu")
         page_published.connect(story_changed, dispatch_uid="okoce-maker-story")
         page_unpublished.connect(story_changed, dispatch_uid="okoce-maker-story")
-        from wagtail.signals import page_slug_changed, post_page_move
 
-        post_page_move.connect(story_changed, dispatch_uid="okoce-maker-story-moved")
-        page_slug_changed.connect(story_changed, dispatch_uid="okoce-maker-story-slug")

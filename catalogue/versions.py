@@ -118,9 +118,6 @@ def story_changed(sender=None, instance=None, **kwargs):
     from django.core.cache.utils import make_template_fragment_key
 
     bump_site()  # any published page (home, stories) may be a cached whole page
-    from cms.templatetags.story_tags import stories_url_key
-
-    cache.delete_many([stories_url_key(code) for code, _name in settings.LANGUAGES])  # a renamed or moved index
     page = getattr(instance, "specific_deferred", instance)
     business_id = getattr(page, "business_id", None)
     if business_id:

@@ -27,6 +27,14 @@ class CmsConfig(AppConfig):
         from cms.models import SizeGuide, SizeGuideRow
         from cms.templatetags.size_guide_tags import forget_size_guide
 
+        from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+        from cms.templatetags.story_tags import forget_stories_url
+
+        # The site menu caches the stories index's URL (story_tags.stories_url).
+        for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
+            signal.connect(forget_stories_url, dispatch_uid=f"okoce-stories-url-{id(signal)}")
+
         # Product pages cache the size guide of their type: a staff edit shows on the next request.
         for model in (SizeGuide, SizeGuideRow):
             post_save.connect(forget_size_guide, sender=model, dispatch_uid=f"okoce-size-guide-{model.__name__}")

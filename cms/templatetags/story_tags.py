@@ -55,7 +55,7 @@ def stories_url_key(language):
 def stories_url(context):
     """The founder stories index's URL (Wagtail's ``{% slugurl 'cerita' %}``), cached per language:
     the site menu and footer show it on every page, and slugurl costs two queries each time.
-    ``catalogue.versions.story_changed`` drops it when a page is published, unpublished or moved."""
+    ``forget_stories_url`` drops it when a page is published, unpublished, moved or renamed."""
     from django.core.cache import cache
     from django.utils.translation import get_language
     from wagtail.templatetags.wagtailcore_tags import slugurl
@@ -66,3 +66,11 @@ def stories_url(context):
         url = slugurl(context, "cerita") or ""
         cache.set(key, url, 3600)
     return url
+
+
+def forget_stories_url(sender=None, **kwargs):
+    """A page was published, unpublished, moved or renamed: the stories link is looked up again."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    cache.delete_many([stories_url_key(code) for code, _name in settings.LANGUAGES])
