@@ -51,7 +51,29 @@ def catalogue_env(size):
         # One collectstatic for every size.
         "STATIC_ROOT": str(base.parent / "static"),
         "SEARCH_BACKEND": os.environ.get("BENCH_SEARCH_BACKEND", "database"),
+        # BENCH_SEARCH_BACKEND=elasticsearch: listings, facets and search from the node at ELASTICSEARCH_URL
+        # (production's engine), in an index of this size's own, built once (ensure_index).
+        "ELASTICSEARCH_INDEX_PREFIX": f"bench-web-{size}-",
     }
+
+
+def ensure_index(env, size, log=print):
+    """With SEARCH_BACKEND=elasticsearch, build this catalogue's index once (kept for the next run, like
+    the database; a marker file beside the database says it was built and its alias must exist)."""
+    if env.get("SEARCH_BACKEND") != "elasticsearch":
+        return
+    full = {**os.environ, **env, "ELASTICSEARCH_TIMEOUT": "60"}
+    marker = bench_dir(size) / f"es-index-{env['ELASTICSEARCH_INDEX_PREFIX']}built"
+    probe = "from search.backends.elasticsearch import get_index; i=get_index(); print(i.exists()); i.ensure()"
+    out = subprocess.run([PYTHON, "manage.py", "shell", "-c", probe], cwd=ROOT, env=full, check=True,
+                         capture_output=True, text=True).stdout.split()
+    if marker.exists() and out and out[-1] == "True":
+        log(f"Elasticsearch index {env['ELASTICSEARCH_INDEX_PREFIX']}products: kept ({marker})")
+        return
+    log(f"Elasticsearch index {env['ELASTICSEARCH_INDEX_PREFIX']}products: building (once per size)…")
+    started = time.perf_counter()
+    subprocess.run([PYTHON, "manage.py", "search_index", "--rebuild"], cwd=ROOT, env=full, check=True)
+    marker.write_text(f"built in {time.perf_counter() - started:.0f} s\n")
 
 
 def production_env(env):
@@ -178,6 +200,33 @@ def pick_pages():
         Page("add to basket", f"/basket/add/{child.product.pk}/", method="POST", data={"quantity": "1"}, expect=(302,)),
         Page("basket", "/basket/", cookies="basket"),
     ]
+
+
+def first_facet_requests(pages, n=6):
+    """Milliseconds of the first request for facet combinations nobody asked for yet: the busiest
+    category page with each of ``n`` kecamatan (and with "in stock" too), in-process, each with a cache
+    of its own so no earlier run's counts answer (the budget: < 300 ms at 100,000 products)."""
+    import uuid
+
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from places.models import Kecamatan
+
+    category = next(p for p in pages if p.name == "category").path
+    slugs = list(Kecamatan.objects.order_by("slug").values_list("slug", flat=True)[:n])
+    times = []
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                               "LOCATION": uuid.uuid4().hex}}, PAGE_CACHE_SECONDS=0):
+        client = Client()
+        client.get(category)  # the process and its connections warm, as a running worker's are
+        for slug in slugs:
+            for extra in ("", "&stok=1"):
+                path = f"{category}?kecamatan={slug}{extra}"
+                started = time.perf_counter()
+                status = client.get(path).status_code
+                times.append((path, (time.perf_counter() - started) * 1000, status))
+    return times
 
 
 def query_counts(pages):
