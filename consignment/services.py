@@ -42,7 +42,7 @@ def deliver(mart, stockrecord, quantity, share, price, user, note=""):
     agreement per variant and Mart; the movement keeps the terms it was made under)."""
     if quantity <= 0:
         raise ShelfError(_("Enter how many units arrived."))
-    shelf, _created = ShelfStock.objects.select_for_update().get_or_create(
+    shelf, _created = ShelfStock.objects.select_for_update(no_key=True).get_or_create(
         mart=mart, stockrecord=stockrecord, defaults={"price": price, "share": share})
     shelf.on_shelf += quantity
     shelf.price, shelf.share = price, share
@@ -54,7 +54,7 @@ def deliver(mart, stockrecord, quantity, share, price, user, note=""):
 @transaction.atomic
 def count(shelf, counted, user, note=""):
     """The operator counted ``counted`` units on the shelf; the difference to what was expected is recorded."""
-    shelf = ShelfStock.objects.select_for_update().get(pk=shelf.pk)
+    shelf = ShelfStock.objects.select_for_update(no_key=True).get(pk=shelf.pk)
     if counted < shelf.allocated:
         raise ShelfError(_("%(n)s units are set aside for online orders; count them too.") % {"n": shelf.allocated})
     difference = counted - shelf.on_shelf
@@ -105,7 +105,7 @@ def hand_over(mart, number, user):
     """The shopper collected online order ``number`` from ``mart``'s shelf: its units leave the shelf.
 
     Only a paid order picked up from this Mart's shelf, once (the order row is locked)."""
-    order = Order.objects.select_for_update().filter(number=number, pickup_mart=mart).first()
+    order = Order.objects.select_for_update(no_key=True).filter(number=number, pickup_mart=mart).first()
     if order is None or shelf_of_order(order) != mart.pk:
         raise ShelfError(_("No order %(number)s to pick up from this Mart's shelf.") % {"number": number})
     if order.status not in (PAID, PARTLY_REFUNDED):

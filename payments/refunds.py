@@ -40,7 +40,7 @@ def refund(order, quantities, user, include_shipping=False):
     back; a business already paid out through the gateway (Stripe Connect) has
     that part of its payout reversed.
     """
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
     if order.status not in (PAID, PARTLY_REFUNDED):
         raise RefundError("")
     attempt = PaymentAttempt.objects.filter(order=order).first()

@@ -69,7 +69,7 @@ def open_attempt(basket, gateway_code, email, price, user=None):
     gateway = gateways.get(gateway_code)
     with transaction.atomic():
         # The basket row is the lock that serialises submits of one basket.
-        status = Basket.objects.select_for_update().values_list("status", flat=True).get(pk=basket.pk)
+        status = Basket.objects.select_for_update(no_key=True).values_list("status", flat=True).get(pk=basket.pk)
         live = PaymentAttempt.objects.filter(basket_id=basket.pk, status=PaymentAttempt.Status.PENDING).order_by("-pk").first()
         if live is not None and status != Basket.OPEN:
             live.reused = True
@@ -79,7 +79,7 @@ def open_attempt(basket, gateway_code, email, price, user=None):
         total, checkout = price(basket)
         number = str(OrderNumberGenerator().order_number(basket))
         stale_ids = [live.pk] if live is not None else []
-        for stale in PaymentAttempt.objects.select_for_update().filter(Q(order_number=number) | Q(pk__in=stale_ids)):
+        for stale in PaymentAttempt.objects.select_for_update(no_key=True).filter(Q(order_number=number) | Q(pk__in=stale_ids)):
             if stale.order_id:
                 raise PaymentNotStarted(_("This basket was already ordered."))
             # An earlier try for this basket (another method, another total, or abandoned).
@@ -177,7 +177,7 @@ def fail_payment(attempt_or_pk, message, status=PaymentAttempt.Status.FAILED):
     """The payment did not happen: release the stock and give the shopper their basket back."""
     pk = getattr(attempt_or_pk, "pk", attempt_or_pk)
     with transaction.atomic():
-        attempt = PaymentAttempt.objects.select_for_update().get(pk=pk)
+        attempt = PaymentAttempt.objects.select_for_update(no_key=True).get(pk=pk)
         if attempt.status != PaymentAttempt.Status.PENDING or attempt.order_id:
             return attempt  # already settled one way or the other
         _let_go(attempt, status, message)
@@ -195,7 +195,7 @@ def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge=""
     ``notify=False`` skips the shopper's confirmation email (demo data).
     """
     with transaction.atomic():
-        attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt_pk)
+        attempt = PaymentAttempt.objects.select_for_update(no_key=True).get(pk=attempt_pk)
         if paid and amount is not None:
             # The local record of what the gateway said (reconcile_payments reads it).
             attempt.gateway_status = "succeeded"
@@ -262,7 +262,7 @@ def _refund_due(attempt, message):
 def refund_attempt(attempt_pk):
     """Give back a payment that has no order, and tell the shopper. Idempotent; True once refunded."""
     with transaction.atomic():
-        attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt_pk)
+        attempt = PaymentAttempt.objects.select_for_update(no_key=True).get(pk=attempt_pk)
         if attempt.status != PaymentAttempt.Status.REFUND_DUE:
             return attempt.status == PaymentAttempt.Status.REFUNDED
         amount = attempt.received_amount if attempt.received_amount is not None else attempt.amount
@@ -395,7 +395,7 @@ def expire_holds(now=None):
     expired = 0
     for attempt in PaymentAttempt.objects.filter(status=PaymentAttempt.Status.PENDING, expires_at__lt=now):
         with transaction.atomic():
-            attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt.pk)
+            attempt = PaymentAttempt.objects.select_for_update(no_key=True).get(pk=attempt.pk)
             if attempt.status != PaymentAttempt.Status.PENDING:
                 continue
             if attempt.order_id:  # a Mart pickup never collected
@@ -436,8 +436,8 @@ def _cancel_unpaid(attempt, order):
 def cancel_unpaid_order(order):
     """Staff cancel an order still waiting for its money (Oscar's dashboard): as if its hold ran out."""
     with transaction.atomic():
-        attempt = PaymentAttempt.objects.select_for_update().filter(order=order).first()
-        order = Order.objects.select_for_update().get(pk=order.pk)
+        attempt = PaymentAttempt.objects.select_for_update(no_key=True).filter(order=order).first()
+        order = Order.objects.select_for_update(no_key=True).get(pk=order.pk)
         if attempt is None or attempt.status != PaymentAttempt.Status.PENDING or order.status != AWAITING_MART:
             return False
         _cancel_unpaid(attempt, order)

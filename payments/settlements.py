@@ -85,7 +85,7 @@ def settle(partner, month, reference, user):
     """
     reference = reference.strip()
     with transaction.atomic():
-        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        partner = Partner.objects.select_for_update(no_key=True).get(pk=partner.pk)
         data = statement(partner, month)
         owed = LedgerEntry.balance(partner)
         if data["settled"]:

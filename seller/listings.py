@@ -48,7 +48,10 @@ def save_listing(partner, form, variants=None, photos=None):
     is_new = product.pk is None
     if not is_new:
         # One save of a product at a time: a resubmitted form waits and then finds what the first one saved.
-        Product.objects.select_for_update().filter(pk=product.pk).first()
+        # FOR NO KEY UPDATE (here and in every row lock of ours): it still serialises the savers, but not
+        # an order's commit, whose deferred foreign-key checks take KEY SHARE on the product and its stock
+        # records; a plain FOR UPDATE deadlocked a seller's save with a payment (soak test, CI).
+        Product.objects.select_for_update(no_key=True).filter(pk=product.pk).first()
     before = None
     if not is_new and form.product_class.slug == "makanan-kemasan":
         # The form already put the new numbers on ``product``; compare with what is stored.
@@ -144,7 +147,7 @@ def delete_variant(child):
     """Delete a variant unless its stock is held or ordered (raises HeldStock); its stock rows are locked
     first, so a payment starting at the same moment either holds before (and the delete is refused) or after
     (and finds it sold out)."""
-    records = list(StockRecord.objects.select_for_update().filter(product=child))
+    records = list(StockRecord.objects.select_for_update(no_key=True).filter(product=child))
     if any((r.num_allocated or 0) > 0 for r in records):
         raise HeldStock(child.get_title())
     child.delete()

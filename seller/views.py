@@ -305,7 +305,7 @@ class ProductDeleteView(SellerRequiredMixin, TemplateView):
         with transaction.atomic():
             # Lock the stock rows: a payment starting now either holds first (and the delete is refused)
             # or finds the product gone.
-            records = StockRecord.objects.select_for_update(of=("self",)).filter(Q(product=product) | Q(product__parent=product))
+            records = StockRecord.objects.select_for_update(of=("self",), no_key=True).filter(Q(product=product) | Q(product__parent=product))
             if any((r.num_allocated or 0) > 0 for r in records):
                 messages.error(request, _("%(title)s is in orders not yet shipped or being paid for; hide it instead of deleting it.") % {"title": title})
                 return redirect("seller:product-edit", pk=pk)
@@ -480,7 +480,7 @@ class ProductStockView(SellerRequiredMixin, View):
             return redirect("seller:products")
         saved, errors = 0, {}
         with transaction.atomic():
-            records = {r.pk: r for r in StockRecord.objects.select_for_update().filter(partner=self.partner, pk__in=typed)}
+            records = {r.pk: r for r in StockRecord.objects.select_for_update(no_key=True).filter(partner=self.partner, pk__in=typed)}
             if set(typed) - set(records):
                 raise Http404
             for pk, record in sorted(records.items()):

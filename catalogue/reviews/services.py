@@ -80,7 +80,7 @@ def confirm_received(user, line_pk):
 def submit(user, line_pk, score, body, photos=()):
     """The buyer's review of their line ``line_pk``; once per line."""
     with transaction.atomic():
-        line = reviewable_lines(user).select_for_update(of=("self",)).filter(pk=line_pk).first()
+        line = reviewable_lines(user).select_for_update(of=("self",), no_key=True).filter(pk=line_pk).first()
         if line is None:
             raise ReviewError(_("You can review an item once, after it has reached you."))
         check_text(body)
@@ -108,7 +108,7 @@ def reply(partner, user, review_pk, text):
     """The seller's one reply to a review of their own line."""
     check_text(text)
     with transaction.atomic():
-        review = reviews_for_seller(partner).select_for_update(of=("self",)).filter(pk=review_pk).first()
+        review = reviews_for_seller(partner).select_for_update(of=("self",), no_key=True).filter(pk=review_pk).first()
         if review is None:
             raise ProductReview.DoesNotExist
         if review.reply:
