@@ -33,6 +33,29 @@ from payments.placement import CannotOrder, placement
 
 logger = logging.getLogger(__name__)
 
+
+def retry_on_deadlock(func, attempts=3):
+    """Run ``func`` again when PostgreSQL chose its transaction as a deadlock's victim (or could not
+    serialise it): the transaction was rolled back whole, and the settling functions below are
+    idempotent, so the shopper gets their answer instead of an error page."""
+    import functools
+
+    from django.db import OperationalError
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        for attempt in range(1, attempts + 1):
+            try:
+                return func(*args, **kwargs)
+            except OperationalError as error:
+                sqlstate = getattr(getattr(error, "__cause__", None), "sqlstate", None)
+                # 40P01 deadlock_detected, 40001 serialization_failure; never inside an outer transaction.
+                if sqlstate not in ("40P01", "40001") or attempt == attempts or transaction.get_connection().in_atomic_block:
+                    raise
+                logger.warning("%s: %s; trying again (%d of %d)", func.__name__, sqlstate, attempt + 1, attempts)
+
+    return wrapper
+
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 SourceType = get_model("payment", "SourceType")
@@ -173,6 +196,7 @@ def _cancel_at_provider(attempt_pk):
         gateway_status=status.status or "canceled")
 
 
+@retry_on_deadlock
 def fail_payment(attempt_or_pk, message, status=PaymentAttempt.Status.FAILED):
     """The payment did not happen: release the stock and give the shopper their basket back."""
     pk = getattr(attempt_or_pk, "pk", attempt_or_pk)
@@ -184,6 +208,7 @@ def fail_payment(attempt_or_pk, message, status=PaymentAttempt.Status.FAILED):
         return attempt
 
 
+@retry_on_deadlock
 def confirm_payment(attempt_pk, paid=True, amount=None, currency=None, charge="", notify=True):
     """Settle a payment once (idempotent): place the attempt's order or, when that cannot be done, refund.
 
