@@ -541,6 +541,12 @@ def answered_ok(page, result):
 # --- Results ------------------------------------------------------------------------------------------------
 
 
+def status_codes(result):
+    """The answers a page got, e.g. "200×172, 2 errors"."""
+    codes = ", ".join(f"{code}×{n}" for code, n in sorted(result["statuses"].items()))
+    return codes + (f", {result['errors']} errors" if result["errors"] else "")
+
+
 def table(pages, results, counts, meta):
     """The markdown report: one row per page, ratios to the floor."""
     floor = results["floor"]
@@ -558,9 +564,7 @@ def table(pages, results, counts, meta):
     for page in pages:
         r = results[page.name]
         c = counts.get(page.name, {})
-        codes = ", ".join(f"{code}×{n}" for code, n in sorted(r["statuses"].items()))
-        if r["errors"]:
-            codes += f", {r['errors']} errors"
+        codes = status_codes(r)
         lines.append(
             f"| {page.name} | `{page.method + ' ' if page.method != 'GET' else ''}{page.path}` | {r['rps']:,.1f} | "
             f"{100 * r['rps'] / floor['rps']:.1f} % | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | "
@@ -612,9 +616,7 @@ def cached_table(pages, results, counts, meta):
     for page in pages:
         r = results[page.name]
         c = counts.get(page.name, {})
-        codes = ", ".join(f"{code}×{n}" for code, n in sorted(r["statuses"].items()))
-        if r["errors"]:
-            codes += f", {r['errors']} errors"
+        codes = status_codes(r)
         share = 100 * r["rps"] / floor["rps"]
         if page.name == "floor":
             verdict = ""
