@@ -3,6 +3,8 @@
     .venv/bin/python bench/profile_pages.py --size 1000                 # ms per page, as % of the floor
     .venv/bin/python bench/profile_pages.py --size 1000 --templates     # + own time per template
     .venv/bin/python bench/profile_pages.py --size 1000 --profile category   # + cProfile → bench/results/
+    BENCH_SEARCH_BACKEND=elasticsearch ELASTICSEARCH_URL=http://127.0.0.1:19200 \
+        .venv/bin/python bench/profile_pages.py --size 20000      # listings from Elasticsearch
 
 Each GET page of `make bench` (same catalogue, same production settings, page cache off) is called
 through the WSGI application itself, with no test client instrumentation, after a warm-up, `-n`
@@ -39,6 +41,7 @@ def main():
     args = parser.parse_args()
     wb.prepare(args.size)
     env = {**wb.catalogue_env(args.size), "PAGE_CACHE_SECONDS": "0"}
+    wb.ensure_index(env, args.size)  # BENCH_SEARCH_BACKEND=elasticsearch: the catalogue's own index, built once
     os.environ.update(wb.production_env(env))
     import django
 
