@@ -104,11 +104,8 @@ def bump(ids):
 
 
 def category_menu_changed(sender=None, **kwargs):
-    """A category was saved or deleted: drop the site menu cached in oscar/layout.html."""
-    from django.conf import settings
-    from django.core.cache.utils import make_template_fragment_key
-
-    cache.delete_many([make_template_fragment_key("category-menu", [code]) for code, _name in settings.LANGUAGES])
+    """A category was saved or deleted: the site menu (cached under the site version in
+    oscar/layout.html) and every cached page that shows categories are stale."""
     bump_site()
 
 

@@ -35,6 +35,16 @@ class CmsConfig(AppConfig):
         for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
             signal.connect(forget_stories_url, dispatch_uid=f"okoce-stories-url-{id(signal)}")
 
+        # Page routes are remembered under the site version (cms/routing.py): a site or a view restriction
+        # changed makes them stale (publishing, moving and renaming pages bump it through the signals above).
+        from wagtail.models import PageViewRestriction, Site
+
+        from cms.routing import route_changed
+
+        for model in (Site, PageViewRestriction):
+            post_save.connect(route_changed, sender=model, dispatch_uid=f"okoce-route-{model.__name__}")
+            post_delete.connect(route_changed, sender=model, dispatch_uid=f"okoce-route-del-{model.__name__}")
+
         # Product pages cache the size guide of their type: a staff edit shows on the next request.
         for model in (SizeGuide, SizeGuideRow):
             post_save.connect(forget_size_guide, sender=model, dispatch_uid=f"okoce-size-guide-{model.__name__}")

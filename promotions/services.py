@@ -130,3 +130,26 @@ def live_campaigns():
 def funders(offer_ids):
     """{offer id: Promotion} for the offers that are promotions (others: Oscar dashboard offers, paid by the programme)."""
     return {p.offer_id: p for p in Promotion.objects.filter(offer_id__in=set(offer_ids))}
+
+
+CAMPAIGN_BANNER_SECONDS = 60
+
+
+def current_campaign():
+    """The programme campaign running now (the newest that started, if several), for the banner on every
+    shop page: read once a minute per site version (every promotion or offer change bumps it), and the
+    start and end compared with the clock on each request, so a campaign appears and ends on time."""
+    from django.core.cache import cache
+
+    from catalogue import versions
+
+    key = f"campaign-banner:{versions.site_version()}"
+    campaigns = cache.get(key)
+    if campaigns is None:
+        campaigns = list(
+            Promotion.objects.filter(partner=None, ends__gte=timezone.now(), offer__status=ConditionalOffer.OPEN)
+            .exclude(slug="").order_by("-starts")[:20]
+        )
+        cache.set(key, campaigns, CAMPAIGN_BANNER_SECONDS)
+    now = timezone.now()
+    return next((c for c in campaigns if c.starts <= now <= c.ends), None)

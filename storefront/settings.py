@@ -182,6 +182,7 @@ TEMPLATES = [
                 "oscar.core.context_processors.metadata",
                 "places.context_processors.kota_menu",
                 "promotions.context_processors.campaign_banner",
+                "catalogue.context_processors.site_version",
                 "csp.context_processors.nonce",
             ],
         },

@@ -3,14 +3,16 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from oscar.core.loading import get_classes
 from wagtail import urls as wagtail_urls
+from wagtail.urls import serve_pattern
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from backoffice.urls import legacy_urlpatterns as backoffice_legacy_urls
+from cms import routing as cms_routing
 from places import urls as place_urls
 from storefront import views as storefront_views
 from storefront.sitemaps import SITEMAPS
@@ -50,5 +52,9 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's catch-all page server comes last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's URLs come last, its catch-all page server replaced by the same with each URL's route
+# remembered (cms/routing.py).
+urlpatterns += [
+    *(pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", None) != "wagtail_serve"),
+    re_path(serve_pattern, cms_routing.serve, name="wagtail_serve"),
+]

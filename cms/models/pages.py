@@ -58,10 +58,19 @@ class HomePage(Page):
             return self.get_translation(default).specific.route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
+        """The home page's sections, read only when the template's cached copy of them is missing.
+
+        Everything the sections show is the same for every shopper in a language, so the template
+        keeps them whole in the cache under the site version (``catalogue.versions``), read here
+        first, before anything they show: any change to a product, a category, a promotion or a
+        CMS page makes a new key. The values below are lazy and cost nothing when the copy is used.
+        """
         from django.conf import settings
         from django.core.cache import cache
+        from django.utils.functional import SimpleLazyObject
         from oscar.core.loading import get_model
 
+        from catalogue import versions
         from cms.models.stories import FounderStoryPage, in_active_language
         from cms.templatetags.story_tags import available_products
         from cms.impact import impact_by_kecamatan
@@ -71,26 +80,40 @@ class HomePage(Page):
 
         Partner = get_model("partner", "Partner")
         context = super().get_context(request, *args, **kwargs)
-        chosen = available_products([block.value for block in self.featured_products])
-        context["new_products"] = chosen or newest_products(8)
-        stories = [block.value.specific for block in self.featured_stories if block.value and block.value.live]
-        context["stories"] = stories or in_active_language(
-            FounderStoryPage.objects.live().public().filter(locale=Locale.get_default())
-            .select_related("business__kecamatan").prefetch_related("hero_image__renditions")
-            .order_by("-first_published_at")[:3]
-        )
+        context["site_version"] = versions.site_version()
+        context["home_cache_seconds"] = settings.HOME_STATS_SECONDS
+
+        def new_products():
+            chosen = available_products([block.value for block in self.featured_products])
+            return chosen or newest_products(8)
+
+        def stories():
+            chosen = [block.value.specific for block in self.featured_stories if block.value and block.value.live]
+            return chosen or in_active_language(
+                FounderStoryPage.objects.live().public().filter(locale=Locale.get_default())
+                .select_related("business__kecamatan").prefetch_related("hero_image__renditions")
+                .order_by("-first_published_at")[:3]
+            )
+
         # Programme figures: the same for every shopper and slow to count, so shared through the
         # cache for a few minutes (HOME_STATS_SECONDS); a new member or order shows by then.
-        impact, dots, maker_count, mart_count = cache.get_or_set(
+        stats = SimpleLazyObject(lambda: cache.get_or_set(
             "home:stats",
             lambda: (
                 impact_by_kecamatan(), dot_map(),
                 Partner.objects.filter(status=Partner.Status.ACTIVE).count(), Mart.objects.count(),
             ),
             settings.HOME_STATS_SECONDS,
+        ))
+        context.update(
+            new_products=SimpleLazyObject(new_products),
+            stories=SimpleLazyObject(stories),
+            impact=SimpleLazyObject(lambda: stats[0]),
+            dots=SimpleLazyObject(lambda: stats[1]),
+            maker_count=SimpleLazyObject(lambda: stats[2]),
+            mart_count=SimpleLazyObject(lambda: stats[3]),
+            kota_groups=SimpleLazyObject(Kecamatan.objects.by_kota),
         )
-        context.update(impact=impact, dots=dots, maker_count=maker_count, mart_count=mart_count)
-        context["kota_groups"] = Kecamatan.objects.by_kota()
         return context
 
 

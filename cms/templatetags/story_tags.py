@@ -69,8 +69,12 @@ def stories_url(context):
 
 
 def forget_stories_url(sender=None, **kwargs):
-    """A page was published, unpublished, moved or renamed: the stories link is looked up again."""
+    """A page was published, unpublished, moved or renamed: the stories link is looked up again, and the
+    fragments and whole pages that show it (the site menu and footer) are stale."""
     from django.conf import settings
     from django.core.cache import cache
 
+    from catalogue.versions import bump_site
+
     cache.delete_many([stories_url_key(code) for code, _name in settings.LANGUAGES])
+    bump_site()
