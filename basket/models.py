@@ -7,30 +7,61 @@ product class) then read the database line by line, and ``num_lines`` counts the
 query of its own. Here one set of queries reads them all, whatever the number of lines.
 """
 
-from django.db.models import Prefetch
+from collections import defaultdict
+
+from django.db.models import Prefetch, prefetch_related_objects
 from oscar.apps.basket.abstract_models import AbstractBasket
 from oscar.core.loading import get_class, get_model
 
 OfferApplications = get_class("offer.results", "OfferApplications")
 
 
+def _known(instance, relation, objects):
+    """Give ``instance`` its ``relation`` as a prefetch would (``instance.<relation>.all()`` reads no more)."""
+    queryset = getattr(instance, relation).all()
+    queryset._result_cache, queryset._prefetch_done = list(objects), True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
+
+
 class Basket(AbstractBasket):
     def line_queryset(self):
-        """This basket's lines with their products, stock records and businesses (a fixed number of queries)."""
+        """This basket's lines with their products, parents, product classes and stock records (with
+        their businesses) joined or prefetched."""
         StockRecord = get_model("partner", "StockRecord")
         return (
             self.lines.select_related(
                 "product__product_class", "product__parent__product_class", "stockrecord__partner"
             )
             .prefetch_related(
-                "attributes",
-                "product__images",
-                "product__parent__images",
                 # The pricing strategy picks the stock record of an active member among the product's own.
                 Prefetch("product__stockrecords", queryset=StockRecord.objects.select_related("partner")),
             )
             .order_by(self._meta.pk.name)
         )
+
+    def read_lines(self):
+        """The lines, read with everything the basket page, the header and the offers show of them:
+        the queries above, one for the photos of the products and of their parents (a variant shows
+        its parent's), and one for the options of the lines that have any."""
+        lines = list(self.line_queryset())
+        # Oscar's line reference is "<product>_<stock record>" for a line without options (with options,
+        # a checksum of them follows): only those lines have attributes to read.
+        with_options = [line for line in lines if line.line_reference != f"{line.product_id}_{line.stockrecord_id}"]
+        for line in lines:
+            if line not in with_options:
+                _known(line, "attributes", [])
+        if with_options:
+            prefetch_related_objects(with_options, "attributes")
+        products = [line.product for line in lines]
+        products += [product.parent for product in products if product.parent_id]
+        if products:
+            ProductImage = get_model("catalogue", "ProductImage")
+            images = defaultdict(list)
+            for image in ProductImage.objects.filter(product_id__in={product.pk for product in products}):
+                images[image.product_id].append(image)
+            for product in products:
+                _known(product, "images", images[product.pk])
+        return lines
 
     def _known_lines(self, lines):
         """The lines queryset already holding ``lines`` (what a query would return now)."""
@@ -42,7 +73,7 @@ class Basket(AbstractBasket):
         if self.id is None:
             return super().all_lines()
         if self._lines is None:
-            self._lines = self.line_queryset()
+            self._lines = self._known_lines(self.read_lines())
         return self._lines
 
     @property
@@ -88,7 +119,7 @@ class Basket(AbstractBasket):
             self._lines = None
         else:
             # The basket's lines are this one line, with the product (and its stock records) already read.
-            line._prefetched_objects_cache = {"attributes": line.attributes.none()}
+            _known(line, "attributes", [])
             self._lines = self._known_lines([line])
             self._lines_just_added = True
         return line, True
