@@ -47,9 +47,8 @@ class Basket(AbstractBasket):
         # Oscar's line reference is "<product>_<stock record>" for a line without options (with options,
         # a checksum of them follows): only those lines have attributes to read.
         with_options = [line for line in lines if line.line_reference != f"{line.product_id}_{line.stockrecord_id}"]
-        for line in lines:
-            if line not in with_options:
-                _known(line, "attributes", [])
+        for line in set(lines).difference(with_options):
+            _known(line, "attributes", [])
         if with_options:
             prefetch_related_objects(with_options, "attributes")
         products = [line.product for line in lines]
