@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # full-text rank and trigram lookups when on PostgreSQL; inert on SQLite
     "django.contrib.sitemaps",
     "django.contrib.humanize",
-    # Oscar, with catalogue, partner and search forked into this project.
+    # Oscar, with catalogue, partner, basket and search forked into this project.
     "storefront.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "checkout.apps.CheckoutConfig",
@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "partner.apps.PartnerConfig",
-    "oscar.apps.basket.apps.BasketConfig",
+    "basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "order.apps.OrderConfig",
@@ -153,7 +153,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "oscar.apps.basket.middleware.BasketMiddleware",
+    "basket.middleware.BasketMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
