@@ -65,13 +65,13 @@ def light_queryset():
 
 
 # The product page's fragments cached per product version ({% productcache %} in oscar/catalogue/detail.html),
-# each with what else its key needs: "site" the site-wide version (category names in the breadcrumbs and the
-# JSON-LD), "host" the address absolute URLs are written with. Everything per visitor stays outside them: the
+# each with what else its key needs: "categories" the categories' version (category names in the breadcrumbs
+# and the JSON-LD), "host" the address absolute URLs are written with. Everything per visitor stays outside them: the
 # CSRF token, the CSP nonce, the heart, the shipping line and its kecamatan chooser, recently viewed.
 FRAGMENTS = {
     "head": ("host",),
-    "ld": ("site", "host"),
-    "crumbs": ("site",),
+    "ld": ("categories", "host"),
+    "crumbs": ("categories",),
     "summary": (),
     "stock": (),
     "buybox": (),
@@ -91,15 +91,15 @@ class ProductDetailView(OscarProductDetailView):
         return detail_queryset()
 
     def _versions(self, pk):
-        """(product version, site version), read in one round trip."""
+        """(product version, categories version), read in one round trip."""
         key = versions.PREFIX + str(pk)
-        found = cache.get_many([key, versions.SITE_KEY])
+        found = cache.get_many([key, versions.CATEGORIES_KEY])
         product_version = found.get(key) or versions.versions_for([pk])[pk]
-        return product_version, found.get(versions.SITE_KEY) or versions.site_version()
+        return product_version, found.get(versions.CATEGORIES_KEY) or versions.categories_version()
 
-    def fragment_names(self, site_version):
+    def fragment_names(self, categories_version):
         request = self.request
-        parts = {"site": site_version, "host": f"{request.scheme}://{request.get_host()}"}
+        parts = {"categories": categories_version, "host": f"{request.scheme}://{request.get_host()}"}
         return {name: ":".join([name, *(parts[p] for p in needs)]) for name, needs in FRAGMENTS.items()}
 
     def get_object(self, queryset=None):
@@ -111,8 +111,8 @@ class ProductDetailView(OscarProductDetailView):
         self.names = {}
         cache_version = None
         if pk is not None:
-            cache_version, site_version = self._versions(pk)
-            self.names = self.fragment_names(site_version)
+            cache_version, categories_version = self._versions(pk)
+            self.names = self.fragment_names(categories_version)
             wanted = {fragment_key(name, pk, cache_version): name for name in [*self.names.values(), FACTS]}
             found = cache.get_many(list(wanted))
             fragments = {wanted[key]: html for key, html in found.items()}
@@ -141,7 +141,7 @@ class ProductDetailView(OscarProductDetailView):
         product = self.object
         ctx["fragments"] = self.names
         if self.facts is not None:  # every fragment is cached: the parts around them need only these
-            ctx.update(maker=self.facts["maker"], box={"available": self.facts["available"]}, detail_cached=True)
+            ctx.update(maker=self.facts["maker"], box={"available": self.facts["available"]})
             return ctx
         # Already prefetched, in the order the variants were created.
         ctx["public_children"] = product.get_public_children() if product.is_parent else []

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
 from catalogue import moderation, viewcounts
@@ -175,3 +176,26 @@ def test_a_renamed_kecamatan_shows_in_the_chooser_on_the_next_request(client, sh
     koja.name = "Koja Baru"
     koja.save()
     assert ">Koja Baru<" in client.get(url).content.decode()
+
+
+def test_a_renamed_category_shows_in_the_breadcrumbs_on_the_next_request(visitor, shoe):
+    category = create_from_breadcrumbs("Sepatu > Pantofel")
+    shoe["parent"].categories.add(category)
+    shoe["parent"].save()
+    url = shoe["parent"].get_absolute_url()
+    assert ">Pantofel</a>" in visitor.get(url).content.decode()
+    category.name = "Sepatu Pantofel"
+    category.save()
+    page = visitor.get(url).content.decode()
+    assert ">Sepatu Pantofel</a>" in page and '"name": "Sepatu Pantofel"' in page  # breadcrumbs and JSON-LD
+
+
+def test_the_cached_page_is_shared_through_redis(client, shoe, redis_cache, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = shoe["parent"].get_absolute_url()
+    client.get(url)
+    viewcounts.flush()
+    queries = page_queries(client, url)
+    assert len(queries) <= CACHED_PAGE_MAX_QUERIES, [q["sql"][:120] for q in queries]
+    page = squash(client.get(url))
+    assert "mulai Rp 285.000" in page and "Tapak Kota" in page and "Ongkir mulai Rp 10.000" in page
