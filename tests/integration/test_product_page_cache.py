@@ -199,3 +199,14 @@ def test_the_cached_page_is_shared_through_redis(client, shoe, redis_cache, sett
     assert len(queries) <= CACHED_PAGE_MAX_QUERIES, [q["sql"][:120] for q in queries]
     page = squash(client.get(url))
     assert "mulai Rp 285.000" in page and "Tapak Kota" in page and "Ongkir mulai Rp 10.000" in page
+
+
+def test_each_language_has_its_own_cached_page(shoe, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = shoe["parent"].get_absolute_url()
+    indonesian, english = Client(), Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for _ in range(2):  # rendered, then from the cache
+        assert "Tambah ke keranjang" in squash(indonesian.get(url))
+        page = squash(english.get(url))
+        assert "Add to basket" in page and "Tambah ke keranjang" not in page and "from Rp 285.000" in page
