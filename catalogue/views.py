@@ -10,6 +10,7 @@ the view is counted in the cache (``catalogue.viewcounts``) and flushed in batch
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, router
 from django.db.models import Exists, OuterRef, Prefetch
 from oscar.apps.catalogue.views import ProductDetailView as OscarProductDetailView
 from oscar.core.loading import get_model
@@ -110,7 +111,9 @@ class ProductDetailView(OscarProductDetailView):
         self.facts, fragments = None, {}
         self.names = {}
         cache_version = None
-        if pk is not None:
+        # A request reading a read replica (storefront/db_routing.py) renders in full and stores nothing: a lagging
+        # replica's rows may be older than the version just read, and its visitor sees one consistent copy.
+        if pk is not None and router.db_for_read(Product) == DEFAULT_DB_ALIAS:
             cache_version, categories_version = self._versions(pk)
             self.names = self.fragment_names(categories_version)
             wanted = {fragment_key(name, pk, cache_version): name for name in [*self.names.values(), FACTS]}
