@@ -64,14 +64,28 @@ def cached_fragments(name, versions):
     return {keys[k]: html for k, html in cache.get_many(list(keys)).items()}
 
 
-def site_version():
-    """The site-wide catalogue version: the key of whole cached pages. Read it before rendering."""
-    value = cache.get(SITE_KEY)
+# The version of the categories' names, paths and visibility: the key of fragments that name a product's
+# categories (the product page's breadcrumbs and JSON-LD), bumped by a category change only.
+CATEGORIES_KEY = "pv:categories"
+
+
+def _version(key):
+    value = cache.get(key)
     if value is None:
         value = _new()
-        if not cache.add(SITE_KEY, value, TIMEOUT):
-            value = cache.get(SITE_KEY) or value
+        if not cache.add(key, value, TIMEOUT):
+            value = cache.get(key) or value
     return value
+
+
+def site_version():
+    """The site-wide catalogue version: the key of whole cached pages. Read it before rendering."""
+    return _version(SITE_KEY)
+
+
+def categories_version():
+    """The categories' version (``CATEGORIES_KEY``). Read it before rendering."""
+    return _version(CATEGORIES_KEY)
 
 
 def bump_site(sender=None, **kwargs):
@@ -105,7 +119,15 @@ def bump(ids):
 
 def category_menu_changed(sender=None, **kwargs):
     """A category was saved or deleted: the site menu (cached under the site version in
-    oscar/layout.html) and every cached page that shows categories are stale."""
+    oscar/layout.html), every cached page that shows categories and the product pages' breadcrumbs
+    (cached under the categories version) are stale."""
+
+    def write():
+        cache.set(CATEGORIES_KEY, _new(), TIMEOUT)
+
+    write()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(write, robust=True)
     bump_site()
 
 

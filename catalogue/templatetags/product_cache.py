@@ -25,9 +25,9 @@ class ProductCacheNode(template.Node):
     def render(self, context):
         product = self.product.resolve(context)
         version = getattr(product, "_cache_version", None)
-        if not version:
-            return self.nodelist.render(context)
         name = self.name.resolve(context)
+        if not version or not name:  # a name from the view's context, missing outside its page: not cached
+            return self.nodelist.render(context)
         html = getattr(product, "_fragments", {}).get(name)  # read with the listing's other cards
         if html is not None:
             return mark_safe(html)
