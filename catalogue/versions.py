@@ -78,6 +78,20 @@ def _version(key):
     return value
 
 
+def store_seconds(seconds):
+    """How long to keep what this request rendered under a version: ``seconds``, or at most
+    ``DATABASE_REPLICA_PIN_SECONDS`` (the replica lag the shop tolerates) while the request reads from
+    the read replica (storefront/db_routing.py). A lagging replica's rows may be older than the version
+    read from the cache; kept briefly, such a copy is no staler than the replica itself."""
+    from django.conf import settings
+    from django.db import DEFAULT_DB_ALIAS, router
+    from oscar.core.loading import get_model
+
+    if router.db_for_read(get_model("catalogue", "Product")) != DEFAULT_DB_ALIAS:
+        return min(seconds, settings.DATABASE_REPLICA_PIN_SECONDS)
+    return seconds
+
+
 def site_version():
     """The site-wide catalogue version: the key of whole cached pages. Read it before rendering."""
     return _version(SITE_KEY)

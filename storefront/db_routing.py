@@ -130,11 +130,14 @@ class ReplicaRoutingMiddleware:
 
     def __call__(self, request):
         configured = replica_configured()
-        token = _state.set(_RequestState(replica=configured and _eligible(request)))
+        state = _RequestState(replica=configured and _eligible(request))
+        token = _state.set(state)
         try:
             response = self.get_response(request)
         finally:
             _state.reset(token)
+        # Still reading from the replica at the end (no write, no fall-back): the page cache keeps the page briefly.
+        request.reads_replica = state.replica and replica_configured() and time.monotonic() >= _replica_down_until
         if configured and request.method not in SAFE_METHODS:
             response.set_cookie(
                 PIN_COOKIE, "1", max_age=settings.DATABASE_REPLICA_PIN_SECONDS, httponly=True,

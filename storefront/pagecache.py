@@ -114,6 +114,10 @@ class AnonymousPageCacheMiddleware:
             return self.serve(request, entry)
         response = self.get_response(request)
         if request.method == "GET" and self.storable(request, response):
+            if getattr(request, "reads_replica", False):
+                # Rendered from the read replica, which may lag behind the version: kept no longer than
+                # the lag the shop tolerates (catalogue.versions.store_seconds).
+                seconds = min(seconds, settings.DATABASE_REPLICA_PIN_SECONDS)
             cache.set(key, {**self.entry(request, response), "version": version}, seconds)
         response["X-Page-Cache"] = "miss"
         return self.finish(response)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.safestring import mark_safe
 
-from catalogue.versions import fragment_key
+from catalogue.versions import fragment_key, store_seconds
 
 register = template.Library()
 
@@ -35,7 +35,7 @@ class ProductCacheNode(template.Node):
         html = cache.get(key)
         if html is None:
             html = self.nodelist.render(context)
-            cache.set(key, str(html), settings.CARD_CACHE_SECONDS)
+            cache.set(key, str(html), store_seconds(settings.CARD_CACHE_SECONDS))
         return mark_safe(html)
 
 

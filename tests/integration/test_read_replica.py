@@ -202,3 +202,23 @@ def test_when_the_replica_does_not_answer_pages_read_from_the_primary(shop, capl
         connections["replica"].settings_dict["PORT"] = port
         db_routing.reset_replica_health()
 
+
+
+@pytest.mark.parametrize("page_cache", [0, 60], ids=["fragments", "page-cache"])
+def test_what_a_lagging_replica_rendered_is_kept_no_longer_than_the_tolerated_lag(shop, settings, page_cache):
+    """A price change bumps the product's version at once, but a shopper reading the paused replica renders
+    the old price: that copy is stored under the new version, so it is kept only briefly (the lag the shop
+    tolerates, DATABASE_REPLICA_PIN_SECONDS), and once the replica caught up the new price shows."""
+    settings.PAGE_CACHE_SECONDS = page_cache
+    settings.DATABASE_REPLICA_PIN_SECONDS = 1
+    record = shop["record"]
+    _replica_query("SELECT pg_wal_replay_pause()::text")
+    record.price = Decimal("99000")
+    record.save()
+    shopper = Client()
+    assert "Rp 125.000" in _page(shopper, "/catalogue/")  # the replica's copy, stored under the new version
+    _replica_query("SELECT pg_wal_replay_resume()::text")
+    _caught_up()
+    time.sleep(1.2)
+    page = _page(Client(), "/catalogue/")
+    assert "Rp 99.000" in page and "Rp 125.000" not in page
