@@ -1,16 +1,22 @@
+import hashlib
 import re
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.apps.search.signals import user_search
 from oscar.core.loading import get_class, get_model
 
+from catalogue import versions
 from catalogue.versions import cached_fragments, versions_for
 from search import groups
 from search.backends import SearchQuery, Sort, get_backend
@@ -87,6 +93,43 @@ def listing_url(request, **changes):
     return f"{request.path}?{params.urlencode()}" if params else request.path
 
 
+class Pieces:
+    """Rendered pieces of a listing page that depend on the catalogue and the URL, never on the visitor
+    (the facet sidebar, the kecamatan options of "Dekat saya"), shared between visitors and workers.
+
+    The site-wide catalogue version (``catalogue.versions.site_version``) and the pieces are read in
+    one round trip, *before* the search engine is asked; a piece is used only if it was stored at the
+    current version, so any change a listing can show (price, stock, moderation, a suspension, a
+    category, a kecamatan) renders it afresh on the next request. Keys carry the language. Pieces
+    hold no CSRF token, CSP nonce or anything else of one visitor's.
+    """
+
+    PREFIX = "listing-piece:"
+
+    def __init__(self, **parts):
+        language = get_language()
+        self.keys = {
+            name: f"{self.PREFIX}{name}:" + hashlib.sha1(repr((language, value)).encode()).hexdigest()
+            for name, value in parts.items()
+        }
+        found = cache.get_many([versions.SITE_KEY, *self.keys.values()])
+        self.version = found.get(versions.SITE_KEY) or versions.site_version()
+        self.found = {}
+        for name, key in self.keys.items():
+            entry = found.get(key)
+            if isinstance(entry, dict) and entry.get("version") == self.version:
+                self.found[name] = entry
+
+    def get(self, name):
+        return self.found.get(name)
+
+    def store(self, name, **entry):
+        entry["version"] = self.version
+        cache.set(self.keys[name], entry, settings.FACET_CACHE_SECONDS)
+        self.found[name] = entry
+        return entry
+
+
 def near_kecamatan(request):
     """The shopper's own kecamatan for "Dekat saya", remembered in the session."""
     slug = request.session.get(NEAR_SESSION_KEY)
@@ -127,22 +170,57 @@ class ProductListView(ListView):
             raise Http404()
         return int(raw)
 
+    def piece_parts(self):
+        """What each cached piece of this listing depends on, besides the catalogue and the language."""
+        scope = sorted((name, getattr(obj, "pk", obj)) for name, obj in self.backend_filters().items())
+        get = self.request.GET.get
+        return {
+            # The sidebar's counts follow the scope, the words and the choices; its form keeps the raw q and sort.
+            "facets": (
+                type(self).__name__, scope, self.form.cleaned_query(), get("q"), get("sort_by"),
+                sorted((key, tuple(values)) for key, values in self.facets.selected.items()),
+            ),
+            "near": getattr(self.near, "slug", None),
+        }
+
     def get_queryset(self):
         per_page = self.get_paginate_by(None)
         offset = (self.page_number() - 1) * per_page
+        self.pieces = Pieces(**self.piece_parts())
         query = SearchQuery(
             text=self.form.cleaned_query(), sort=self.form.cleaned_sort(), facets=self.facets, near=self.near,
             offset=offset, limit=per_page, **self.backend_filters(),
+            # A sidebar rendered at this catalogue version needs no counting again.
+            with_facets=self.pieces.get("facets") is None,
         )
         self.results = get_backend().search(query)
         return ResultWindow(self.results, offset)
+
+    def facet_sidebar(self):
+        """The facet sidebar (its HTML and its FacetResults), from the cache or rendered and stored."""
+        entry = self.pieces.get("facets")
+        if entry is None:
+            context = {"form": self.form, "facets": self.facets, "facet_results": self.results.facets}
+            html = render_to_string("includes/facets_form.html", context)
+            entry = self.pieces.store("facets", html=html, results=self.results.facets)
+        return entry
+
+    def near_options(self):
+        """The ``<option>``s of the "Dekat saya" kecamatan choice (the shopper's own one selected)."""
+        entry = self.pieces.get("near")
+        if entry is None:
+            context = {"near_choices": Kecamatan.objects.by_kota(), "near": self.near}
+            entry = self.pieces.store("near", html=render_to_string("includes/near_options.html", context))
+        return mark_safe(entry["html"])
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["form"] = self.form
         ctx["summary"] = self.summary
         ctx["facets"] = self.facets
-        ctx["facet_results"] = self.results.facets
+        sidebar = self.facet_sidebar()
+        ctx["facet_results"] = sidebar["results"]
+        ctx["facets_html"] = mark_safe(sidebar["html"])
         ctx["search_results"] = self.results
         ctx["near"] = self.near
         ctx["can_sort_by_distance"] = self.near is not None
@@ -153,7 +231,7 @@ class ProductListView(ListView):
         sort = self.form.cleaned_sort()
         # Without words there is nothing to be relevant to: the engines list the newest first.
         ctx["current_sort"] = SearchForm.NEWEST if sort == SearchForm.RELEVANCY and not self.form.cleaned_query() else sort
-        ctx["near_choices"] = Kecamatan.objects.by_kota()
+        ctx["near_options"] = self.near_options()
         # Choosing "Dekat saya" sorts the listing by distance; forgetting it drops that sort.
         ctx["near_next"] = listing_url(self.request, sort_by=SearchForm.DISTANCE)
         ctx["near_clear_next"] = listing_url(
