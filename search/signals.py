@@ -7,6 +7,7 @@ from django.dispatch import receiver
 from oscar.apps.order.signals import order_placed
 from oscar.core.loading import get_model
 
+from catalogue import versions
 from search import indexing, synonyms
 from search.models import SynonymGroup
 
@@ -46,6 +47,14 @@ def categories_changed(sender, instance, action, **kwargs):
 def partner_saved(sender, instance, created, **kwargs):
     if not created and not _suspended(kwargs):
         indexing.partner_changed(instance)
+
+
+@receiver([post_save, post_delete], sender=Partner)
+def partner_listed(sender, instance, **kwargs):
+    """The search page's "Member businesses" group is cached per site version (search.views.listing.Pieces):
+    a business approved, renamed or suspended shows on the next search, even one with no products yet."""
+    if not kwargs.get("raw"):
+        versions.bump_site()
 
 
 def count_purchase(product_id, quantity):

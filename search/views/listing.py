@@ -1,4 +1,5 @@
 import hashlib
+import pickle
 import re
 from urllib.parse import unquote
 
@@ -9,6 +10,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -202,8 +204,10 @@ class ProductListView(ListView):
         if entry is None:
             context = {"form": self.form, "facets": self.facets, "facet_results": self.results.facets}
             html = render_to_string("includes/facets_form.html", context)
-            entry = self.pieces.store("facets", html=html, results=self.results.facets)
-        return entry
+            # Pickled apart: unpickled only if something reads ``facet_results`` (the template shows the HTML).
+            entry = self.pieces.store("facets", html=html, results=pickle.dumps(self.results.facets))
+            return entry, self.results.facets
+        return entry, SimpleLazyObject(lambda: pickle.loads(entry["results"]))
 
     def near_options(self):
         """The ``<option>``s of the "Dekat saya" kecamatan choice (the shopper's own one selected)."""
@@ -218,8 +222,7 @@ class ProductListView(ListView):
         ctx["form"] = self.form
         ctx["summary"] = self.summary
         ctx["facets"] = self.facets
-        sidebar = self.facet_sidebar()
-        ctx["facet_results"] = sidebar["results"]
+        sidebar, ctx["facet_results"] = self.facet_sidebar()
         ctx["facets_html"] = mark_safe(sidebar["html"])
         ctx["search_results"] = self.results
         ctx["near"] = self.near
@@ -252,18 +255,43 @@ class FacetedSearchView(ProductListView):
         user_search.send(sender=self, session=request.session, user=request.user, query=self.form.cleaned_query())
         return response
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        query = self.form.cleaned_query()
-        ctx["query"] = query
-        words = query_words(query)
+    def piece_parts(self):
+        parts = super().piece_parts()
+        # The groups follow the same words, scope and choices as the sidebar (which decide any correction);
+        # a story's link may be absolute for another host.
+        parts["groups"] = (parts["facets"], self.request.get_host())
+        return parts
+
+    def found_groups(self):
+        """{name: list} of the result groups ("Member businesses", "Founder stories") for the shopper's words."""
+        words = query_words(self.form.cleaned_query())
         found = {}
         if words:
             found = groups.find(words)
             if self.results.corrected and not any(found.values()):
                 found = groups.find(query_words(self.results.corrected))
+        return found
+
+    def search_groups(self):
+        """The result groups' HTML and whether any group found something, from the cache or rendered and stored.
+
+        The groups stay in the context as lazy lists (read only if something asks for them)."""
+        entry = self.pieces.get("groups")
+        if entry is None:
+            found = self.found_groups()
+            html = render_to_string("includes/search_groups.html", found, request=self.request) if any(found.values()) else ""
+            return self.pieces.store("groups", html=html, any=any(found.values())), found
+        lazy = SimpleLazyObject(self.found_groups)
+        return entry, {name: SimpleLazyObject(lambda name=name: lazy[name]) for name in groups.providers()}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.form.cleaned_query()
+        ctx["query"] = query
+        entry, found = self.search_groups()
         ctx.update(found)
-        nothing_found = not (self.results.total or any(found.values()))
+        ctx["search_groups_html"] = mark_safe(entry["html"])
+        nothing_found = not (self.results.total or entry["any"])
         ctx["nothing_found"] = nothing_found
         if nothing_found and not self.facets.active:
             ctx["popular_categories"] = popular_categories()
@@ -353,8 +381,24 @@ class KecamatanView(ProductListView):
         ctx = super().get_context_data(**kwargs)
         ctx["kecamatan"] = self.kecamatan
         ctx["summary"] = self.kecamatan.name
-        ctx["businesses"] = self.kecamatan.businesses.filter(status=Partner.Status.ACTIVE).order_by("name")
+        ctx["makers_html"] = mark_safe(self.makers()["html"])
+        # Read only if something asks (the template shows the cached strip).
+        ctx["businesses"] = SimpleLazyObject(self.active_businesses)
         return ctx
+
+    def piece_parts(self):
+        return {**super().piece_parts(), "makers": self.kecamatan.pk}
+
+    def active_businesses(self):
+        return list(self.kecamatan.businesses.filter(status=Partner.Status.ACTIVE).order_by("name"))
+
+    def makers(self):
+        """The strip of the kecamatan's member businesses (a business saved or deleted bumps the site version)."""
+        entry = self.pieces.get("makers")
+        if entry is None:
+            html = render_to_string("places/kecamatan_makers.html", {"businesses": self.active_businesses()})
+            entry = self.pieces.store("makers", html=html)
+        return entry
 
 
 class ShopView(ProductListView):
