@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.contrib import messages
+from django.db import router
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -19,7 +20,7 @@ from oscar.apps.search.signals import user_search
 from oscar.core.loading import get_class, get_model
 
 from catalogue import versions
-from catalogue.versions import cached_fragments, versions_for
+from catalogue.versions import fragment_key, versions_for
 from search import groups
 from search.backends import SearchQuery, Sort, get_backend
 from search.backends.database import for_display
@@ -27,12 +28,15 @@ from search.facets import Facets
 
 NEAR_SESSION_KEY = "near_kecamatan"
 LIGHT_FIELDS = ("id", "structure", "is_public", "parent_id", "title", "slug", "product_class_id", "for_sale")
+LIGHT_PREFIX = "light:"  # + product id and version: a light row of a product whose card is cached
 
 SearchForm = get_class("search.forms", "SearchForm")
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
 Kecamatan = get_model("places", "Kecamatan")
 Partner = get_model("partner", "Partner")
+# The light fields in the model's own order, as Model.from_db takes a row's values.
+LIGHT_ATTNAMES = tuple(f.attname for f in Product._meta.concrete_fields if f.attname in LIGHT_FIELDS)
 
 
 class ResultWindow:
@@ -64,12 +68,33 @@ def products_in_order(ids):
     """
     cache_versions = versions_for(ids)
     # Cards already cached need no prices, stock or photos: a light row is enough (and correct
-    # for anything outside the cached fragment, which loads what it reads).
-    cached = cached_fragments("card", cache_versions)
-    found = {p.pk: p for p in Product.objects.filter(pk__in=list(cached)).only(*LIGHT_FIELDS)} if cached else {}
+    # for anything outside the cached fragment, which loads what it reads). The light rows are
+    # cached too, under the same product version, and read in the cards' round trip.
+    keys = {}
+    for pk, version in cache_versions.items():
+        keys[fragment_key("card", pk, version)] = ("card", pk)
+        keys[f"{LIGHT_PREFIX}{pk}:{version}"] = ("light", pk)
+    cached, light = {}, {}
+    for key, value in cache.get_many(list(keys)).items():
+        kind, pk = keys[key]
+        (cached if kind == "card" else light)[pk] = value
+    db = router.db_for_read(Product)
+    found = {pk: Product.from_db(db, LIGHT_ATTNAMES, light[pk]) for pk in cached if pk in light}
+    missing = [pk for pk in cached if pk not in found]
+    if missing:
+        rows = {}
+        for product in Product.objects.filter(pk__in=missing).only(*LIGHT_FIELDS):
+            found[product.pk] = product
+            rows[f"{LIGHT_PREFIX}{product.pk}:{cache_versions[product.pk]}"] = tuple(getattr(product, f) for f in LIGHT_ATTNAMES)
+        cache.set_many(rows, versions.TIMEOUT)
     rest = [pk for pk in ids if pk not in found]
     if rest:
         found.update({p.pk: p for p in for_display(Product.objects.filter(pk__in=rest))})
+        # Their cards are rendered and cached by this page: the next one needs only the light rows.
+        cache.set_many({
+            f"{LIGHT_PREFIX}{pk}:{cache_versions[pk]}": tuple(getattr(found[pk], f) for f in LIGHT_ATTNAMES)
+            for pk in rest if pk in found
+        }, versions.TIMEOUT)
     for pk, product in found.items():
         product._cache_version = cache_versions[pk]
         if pk in cached:
