@@ -367,10 +367,27 @@ class ProductCategoryView(ProductListView):
     def backend_filters(self):
         return {"category": self.category}
 
+    def piece_parts(self):
+        return {**super().piece_parts(), "category": self.category.pk}
+
+    def category_pieces(self):
+        """The breadcrumb's ancestors and the subheader (subcategories, description): read from the
+        cache, or rendered and stored (a category saved or deleted bumps the site version)."""
+        entry = self.pieces.get("category")
+        if entry is None:
+            context = {"category": self.category}
+            entry = self.pieces.store(
+                "category",
+                ancestors=render_to_string("includes/category_ancestors.html", context),
+                subheader=render_to_string("includes/category_subheader.html", context),
+            )
+        return {name: mark_safe(entry[name]) for name in ("ancestors", "subheader")}
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["category"] = self.category
         ctx["summary"] = self.category.name
+        ctx["category_html"] = self.category_pieces()
         return ctx
 
 

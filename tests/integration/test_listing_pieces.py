@@ -56,7 +56,8 @@ URLS = {
     "kecamatan": lambda shop: "/kecamatan/tebet/",
     "search-with-facet": lambda shop: "/search/?q=tas&kecamatan=tebet",
 }
-# Queries of the second request for the same listing (the first fills the pieces and the cards).
+# Queries of the second request for the same listing (the first fills the pieces and the cards): the
+# listing's own object, the page's ids and its count (database engine), and the promotion banner.
 WARM_QUERIES = {"category": 4, "kecamatan": 4, "search-with-facet": 3}
 
 
@@ -138,3 +139,19 @@ def test_visitors_share_pieces_but_keep_their_own_token_nonce_and_kecamatan(shop
     assert nonces["plain"] != nonces["plain again"]  # a fresh nonce on every response, facets' script included
     assert 'value="koja" selected' in pages["near"]
     assert " selected>" not in pages["plain"].split('id="id_near_kecamatan"')[1].split("</select>")[0]
+
+
+def test_a_new_subcategory_and_a_renamed_ancestor_show_on_the_next_request(client, shop):
+    bags = create_from_breadcrumbs("Kerajinan > Tas")
+    ProductFactory(title="Tas Purun Kecil", stock__partner=shop["tebet"], category=bags)
+    url = bags.get_absolute_url()
+    assert "Kerajinan" in text(client.get(url))
+    assert "Tas Rotan" not in text(client.get(shop["category"].get_absolute_url()))
+    create_from_breadcrumbs("Kerajinan > Tas Rotan")
+    assert 'class="chip"' in text(client.get(shop["category"].get_absolute_url()))
+    assert "Tas Rotan" in text(client.get(shop["category"].get_absolute_url()))
+    parent = shop["category"]
+    parent.refresh_from_db()
+    parent.name = "Kriya"
+    parent.save()
+    assert ">Kriya</a></li>" in text(client.get(bags.get_absolute_url()))
