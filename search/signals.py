@@ -16,6 +16,7 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
 FoodCompliance = get_model("partner", "FoodCompliance")
+Kecamatan = get_model("places", "Kecamatan")
 ProductRecord = get_model("analytics", "ProductRecord")
 
 
@@ -47,6 +48,14 @@ def categories_changed(sender, instance, action, **kwargs):
 def partner_saved(sender, instance, created, **kwargs):
     if not created and not _suspended(kwargs):
         indexing.partner_changed(instance)
+
+
+@receiver([post_save, post_delete], sender=Kecamatan)
+def kecamatan_saved(sender, instance, **kwargs):
+    """Listings cache their facet sidebar and "Dekat saya" choices per site version
+    (search.views.listing.Pieces): a renamed kecamatan shows on the next request."""
+    if not kwargs.get("raw"):
+        versions.bump_site()
 
 
 @receiver([post_save, post_delete], sender=Partner)
