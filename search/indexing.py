@@ -148,7 +148,11 @@ def flush(limit=None):
         product_ids = {r.product_id for r in rows}
         try:
             version = now_version()
-            get_index().write(build_records(product_ids), product_ids, version=version)
+            # Visible to searches at once (refresh), then the site version moves on: listing pieces and
+            # whole pages cached from the index's older answers since the save are stale from here
+            # (search.views.listing.Pieces, storefront/pagecache.py).
+            get_index().write(build_records(product_ids), product_ids, version=version, refresh=True)
+            versions.bump_site()
         except ElasticsearchUnavailable as exc:
             mark_cluster_down(exc)
             IndexQueue.objects.filter(pk__in=[r.pk for r in rows]).update(last_error=str(exc)[:500])

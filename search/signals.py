@@ -7,6 +7,7 @@ from django.dispatch import receiver
 from oscar.apps.order.signals import order_placed
 from oscar.core.loading import get_model
 
+from catalogue import versions
 from search import indexing, synonyms
 from search.models import SynonymGroup
 
@@ -15,6 +16,7 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
 FoodCompliance = get_model("partner", "FoodCompliance")
+Kecamatan = get_model("places", "Kecamatan")
 ProductRecord = get_model("analytics", "ProductRecord")
 
 
@@ -46,6 +48,22 @@ def categories_changed(sender, instance, action, **kwargs):
 def partner_saved(sender, instance, created, **kwargs):
     if not created and not _suspended(kwargs):
         indexing.partner_changed(instance)
+
+
+@receiver([post_save, post_delete], sender=Kecamatan)
+def kecamatan_saved(sender, instance, **kwargs):
+    """Listings cache their facet sidebar and "Dekat saya" choices per site version
+    (search.views.listing.Pieces): a renamed kecamatan shows on the next request."""
+    if not kwargs.get("raw"):
+        versions.bump_site()
+
+
+@receiver([post_save, post_delete], sender=Partner)
+def partner_listed(sender, instance, **kwargs):
+    """The search page's "Member businesses" group is cached per site version (search.views.listing.Pieces):
+    a business approved, renamed or suspended shows on the next search, even one with no products yet."""
+    if not kwargs.get("raw"):
+        versions.bump_site()
 
 
 def count_purchase(product_id, quantity):

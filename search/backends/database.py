@@ -158,24 +158,24 @@ class DatabaseBackend:
         from search.facets import Facets
 
         facets = q.facets or Facets({})
-        base = self.products(category=q.category, kecamatan=q.kecamatan, partner=q.partner)
+        scope = self.products(category=q.category, kecamatan=q.kecamatan, partner=q.partner)
         tokens = query_tokens(q.text)
-        corrected = ""
-        if tokens:
-            matched, _terms = self.match(base, tokens)
-            if not facets.apply(matched).exists():
-                fixed = self.correct(tokens)
-                if fixed != tokens:
-                    fixed_qs, _t = self.match(base, fixed)
-                    if fixed_qs.exists():
-                        matched, corrected = fixed_qs, " ".join(fixed)
-            base = matched
-        listing = facets.apply(base)
         sort = q.sort
         if sort == Sort.RELEVANCY and not tokens:
             sort = Sort.NEWEST
-        listing = self.sort(listing, sort, near=q.near, ranked_tokens=tokens)
-        ids, total = page_and_total(listing, q.offset, q.limit)
+        base = self.match(scope, tokens)[0] if tokens else scope
+        ids, total = page_and_total(self.sort(facets.apply(base), sort, near=q.near, ranked_tokens=tokens), q.offset, q.limit)
+        corrected = ""
+        if tokens and not total:
+            # Nothing for the shopper's words (with their choices): try the catalogue's closest words.
+            # (Asked only then: a search that finds something costs no extra query.)
+            fixed = self.correct(tokens)
+            if fixed != tokens:
+                fixed_qs, _t = self.match(scope, fixed)
+                if fixed_qs.exists():
+                    base, corrected = fixed_qs, " ".join(fixed)
+                    listing = self.sort(facets.apply(base), sort, near=q.near, ranked_tokens=tokens)
+                    ids, total = page_and_total(listing, q.offset, q.limit)
         facet_results = self.facet_counts(q, facets, base, corrected or " ".join(tokens)) if q.with_facets else []
         return SearchResults(ids=ids, total=total, facets=facet_results, engine=self.name, corrected=corrected)
 

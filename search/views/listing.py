@@ -1,17 +1,26 @@
+import hashlib
+import pickle
 import re
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.contrib import messages
+from django.db import router
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 from oscar.apps.search.signals import user_search
 from oscar.core.loading import get_class, get_model
 
-from catalogue.versions import cached_fragments, versions_for
+from catalogue import versions
+from catalogue.versions import fragment_key, versions_for
 from search import groups
 from search.backends import SearchQuery, Sort, get_backend
 from search.backends.database import for_display
@@ -19,12 +28,15 @@ from search.facets import Facets
 
 NEAR_SESSION_KEY = "near_kecamatan"
 LIGHT_FIELDS = ("id", "structure", "is_public", "parent_id", "title", "slug", "product_class_id", "for_sale")
+LIGHT_PREFIX = "light:"  # + product id and version: a light row of a product whose card is cached
 
 SearchForm = get_class("search.forms", "SearchForm")
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
 Kecamatan = get_model("places", "Kecamatan")
 Partner = get_model("partner", "Partner")
+# The light fields in the model's own order, as Model.from_db takes a row's values.
+LIGHT_ATTNAMES = tuple(f.attname for f in Product._meta.concrete_fields if f.attname in LIGHT_FIELDS)
 
 
 class ResultWindow:
@@ -56,12 +68,33 @@ def products_in_order(ids):
     """
     cache_versions = versions_for(ids)
     # Cards already cached need no prices, stock or photos: a light row is enough (and correct
-    # for anything outside the cached fragment, which loads what it reads).
-    cached = cached_fragments("card", cache_versions)
-    found = {p.pk: p for p in Product.objects.filter(pk__in=list(cached)).only(*LIGHT_FIELDS)} if cached else {}
+    # for anything outside the cached fragment, which loads what it reads). The light rows are
+    # cached too, under the same product version, and read in the cards' round trip.
+    keys = {}
+    for pk, version in cache_versions.items():
+        keys[fragment_key("card", pk, version)] = ("card", pk)
+        keys[f"{LIGHT_PREFIX}{pk}:{version}"] = ("light", pk)
+    cached, light = {}, {}
+    for key, value in cache.get_many(list(keys)).items():
+        kind, pk = keys[key]
+        (cached if kind == "card" else light)[pk] = value
+    db = router.db_for_read(Product)
+    found = {pk: Product.from_db(db, LIGHT_ATTNAMES, light[pk]) for pk in cached if pk in light}
+    missing = [pk for pk in cached if pk not in found]
+    if missing:
+        rows = {}
+        for product in Product.objects.filter(pk__in=missing).only(*LIGHT_FIELDS):
+            found[product.pk] = product
+            rows[f"{LIGHT_PREFIX}{product.pk}:{cache_versions[product.pk]}"] = tuple(getattr(product, f) for f in LIGHT_ATTNAMES)
+        cache.set_many(rows, versions.TIMEOUT)
     rest = [pk for pk in ids if pk not in found]
     if rest:
         found.update({p.pk: p for p in for_display(Product.objects.filter(pk__in=rest))})
+        # Their cards are rendered and cached by this page: the next one needs only the light rows.
+        cache.set_many({
+            f"{LIGHT_PREFIX}{pk}:{cache_versions[pk]}": tuple(getattr(found[pk], f) for f in LIGHT_ATTNAMES)
+            for pk in rest if pk in found
+        }, versions.TIMEOUT)
     for pk, product in found.items():
         product._cache_version = cache_versions[pk]
         if pk in cached:
@@ -85,6 +118,43 @@ def listing_url(request, **changes):
         if value is not None:
             params[key] = value
     return f"{request.path}?{params.urlencode()}" if params else request.path
+
+
+class Pieces:
+    """Rendered pieces of a listing page that depend on the catalogue and the URL, never on the visitor
+    (the facet sidebar, the kecamatan options of "Dekat saya"), shared between visitors and workers.
+
+    The site-wide catalogue version (``catalogue.versions.site_version``) and the pieces are read in
+    one round trip, *before* the search engine is asked; a piece is used only if it was stored at the
+    current version, so any change a listing can show (price, stock, moderation, a suspension, a
+    category, a kecamatan) renders it afresh on the next request. Keys carry the language. Pieces
+    hold no CSRF token, CSP nonce or anything else of one visitor's.
+    """
+
+    PREFIX = "listing-piece:"
+
+    def __init__(self, **parts):
+        language = get_language()
+        self.keys = {
+            name: f"{self.PREFIX}{name}:" + hashlib.sha1(repr((language, value)).encode()).hexdigest()
+            for name, value in parts.items()
+        }
+        found = cache.get_many([versions.SITE_KEY, *self.keys.values()])
+        self.version = found.get(versions.SITE_KEY) or versions.site_version()
+        self.found = {}
+        for name, key in self.keys.items():
+            entry = found.get(key)
+            if isinstance(entry, dict) and entry.get("version") == self.version:
+                self.found[name] = entry
+
+    def get(self, name):
+        return self.found.get(name)
+
+    def store(self, name, **entry):
+        entry["version"] = self.version
+        cache.set(self.keys[name], entry, settings.FACET_CACHE_SECONDS)
+        self.found[name] = entry
+        return entry
 
 
 def near_kecamatan(request):
@@ -127,22 +197,58 @@ class ProductListView(ListView):
             raise Http404()
         return int(raw)
 
+    def piece_parts(self):
+        """What each cached piece of this listing depends on, besides the catalogue and the language."""
+        scope = sorted((name, getattr(obj, "pk", obj)) for name, obj in self.backend_filters().items())
+        get = self.request.GET.get
+        return {
+            # The sidebar's counts follow the scope, the words and the choices; its form keeps the raw q and sort.
+            "facets": (
+                type(self).__name__, scope, self.form.cleaned_query(), get("q"), get("sort_by"),
+                sorted((key, tuple(values)) for key, values in self.facets.selected.items()),
+            ),
+            "near": getattr(self.near, "slug", None),
+        }
+
     def get_queryset(self):
         per_page = self.get_paginate_by(None)
         offset = (self.page_number() - 1) * per_page
+        self.pieces = Pieces(**self.piece_parts())
         query = SearchQuery(
             text=self.form.cleaned_query(), sort=self.form.cleaned_sort(), facets=self.facets, near=self.near,
             offset=offset, limit=per_page, **self.backend_filters(),
+            # A sidebar rendered at this catalogue version needs no counting again.
+            with_facets=self.pieces.get("facets") is None,
         )
         self.results = get_backend().search(query)
         return ResultWindow(self.results, offset)
+
+    def facet_sidebar(self):
+        """The facet sidebar (its HTML and its FacetResults), from the cache or rendered and stored."""
+        entry = self.pieces.get("facets")
+        if entry is None:
+            context = {"form": self.form, "facets": self.facets, "facet_results": self.results.facets}
+            html = render_to_string("includes/facets_form.html", context)
+            # Pickled apart: unpickled only if something reads ``facet_results`` (the template shows the HTML).
+            entry = self.pieces.store("facets", html=html, results=pickle.dumps(self.results.facets))
+            return entry, self.results.facets
+        return entry, SimpleLazyObject(lambda: pickle.loads(entry["results"]))
+
+    def near_options(self):
+        """The ``<option>``s of the "Dekat saya" kecamatan choice (the shopper's own one selected)."""
+        entry = self.pieces.get("near")
+        if entry is None:
+            context = {"near_choices": Kecamatan.objects.by_kota(), "near": self.near}
+            entry = self.pieces.store("near", html=render_to_string("includes/near_options.html", context))
+        return mark_safe(entry["html"])
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["form"] = self.form
         ctx["summary"] = self.summary
         ctx["facets"] = self.facets
-        ctx["facet_results"] = self.results.facets
+        sidebar, ctx["facet_results"] = self.facet_sidebar()
+        ctx["facets_html"] = mark_safe(sidebar["html"])
         ctx["search_results"] = self.results
         ctx["near"] = self.near
         ctx["can_sort_by_distance"] = self.near is not None
@@ -153,7 +259,7 @@ class ProductListView(ListView):
         sort = self.form.cleaned_sort()
         # Without words there is nothing to be relevant to: the engines list the newest first.
         ctx["current_sort"] = SearchForm.NEWEST if sort == SearchForm.RELEVANCY and not self.form.cleaned_query() else sort
-        ctx["near_choices"] = Kecamatan.objects.by_kota()
+        ctx["near_options"] = self.near_options()
         # Choosing "Dekat saya" sorts the listing by distance; forgetting it drops that sort.
         ctx["near_next"] = listing_url(self.request, sort_by=SearchForm.DISTANCE)
         ctx["near_clear_next"] = listing_url(
@@ -174,18 +280,43 @@ class FacetedSearchView(ProductListView):
         user_search.send(sender=self, session=request.session, user=request.user, query=self.form.cleaned_query())
         return response
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        query = self.form.cleaned_query()
-        ctx["query"] = query
-        words = query_words(query)
+    def piece_parts(self):
+        parts = super().piece_parts()
+        # The groups follow the same words, scope and choices as the sidebar (which decide any correction);
+        # a story's link may be absolute for another host.
+        parts["groups"] = (parts["facets"], self.request.get_host())
+        return parts
+
+    def found_groups(self):
+        """{name: list} of the result groups ("Member businesses", "Founder stories") for the shopper's words."""
+        words = query_words(self.form.cleaned_query())
         found = {}
         if words:
             found = groups.find(words)
             if self.results.corrected and not any(found.values()):
                 found = groups.find(query_words(self.results.corrected))
+        return found
+
+    def search_groups(self):
+        """The result groups' HTML and whether any group found something, from the cache or rendered and stored.
+
+        The groups stay in the context as lazy lists (read only if something asks for them)."""
+        entry = self.pieces.get("groups")
+        if entry is None:
+            found = self.found_groups()
+            html = render_to_string("includes/search_groups.html", found, request=self.request) if any(found.values()) else ""
+            return self.pieces.store("groups", html=html, any=any(found.values())), found
+        lazy = SimpleLazyObject(self.found_groups)
+        return entry, {name: SimpleLazyObject(lambda name=name: lazy[name]) for name in groups.providers()}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.form.cleaned_query()
+        ctx["query"] = query
+        entry, found = self.search_groups()
         ctx.update(found)
-        nothing_found = not (self.results.total or any(found.values()))
+        ctx["search_groups_html"] = mark_safe(entry["html"])
+        nothing_found = not (self.results.total or entry["any"])
         ctx["nothing_found"] = nothing_found
         if nothing_found and not self.facets.active:
             ctx["popular_categories"] = popular_categories()
@@ -236,10 +367,27 @@ class ProductCategoryView(ProductListView):
     def backend_filters(self):
         return {"category": self.category}
 
+    def piece_parts(self):
+        return {**super().piece_parts(), "category": self.category.pk}
+
+    def category_pieces(self):
+        """The breadcrumb's ancestors and the subheader (subcategories, description): read from the
+        cache, or rendered and stored (a category saved or deleted bumps the site version)."""
+        entry = self.pieces.get("category")
+        if entry is None:
+            context = {"category": self.category}
+            entry = self.pieces.store(
+                "category",
+                ancestors=render_to_string("includes/category_ancestors.html", context),
+                subheader=render_to_string("includes/category_subheader.html", context),
+            )
+        return {name: mark_safe(entry[name]) for name in ("ancestors", "subheader")}
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["category"] = self.category
         ctx["summary"] = self.category.name
+        ctx["category_html"] = self.category_pieces()
         return ctx
 
 
@@ -275,8 +423,24 @@ class KecamatanView(ProductListView):
         ctx = super().get_context_data(**kwargs)
         ctx["kecamatan"] = self.kecamatan
         ctx["summary"] = self.kecamatan.name
-        ctx["businesses"] = self.kecamatan.businesses.filter(status=Partner.Status.ACTIVE).order_by("name")
+        ctx["makers_html"] = mark_safe(self.makers()["html"])
+        # Read only if something asks (the template shows the cached strip).
+        ctx["businesses"] = SimpleLazyObject(self.active_businesses)
         return ctx
+
+    def piece_parts(self):
+        return {**super().piece_parts(), "makers": self.kecamatan.pk}
+
+    def active_businesses(self):
+        return list(self.kecamatan.businesses.filter(status=Partner.Status.ACTIVE).order_by("name"))
+
+    def makers(self):
+        """The strip of the kecamatan's member businesses (a business saved or deleted bumps the site version)."""
+        entry = self.pieces.get("makers")
+        if entry is None:
+            html = render_to_string("places/kecamatan_makers.html", {"businesses": self.active_businesses()})
+            entry = self.pieces.store("makers", html=html)
+        return entry
 
 
 class ShopView(ProductListView):
