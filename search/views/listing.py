@@ -86,7 +86,7 @@ def products_in_order(ids):
         for product in Product.objects.filter(pk__in=missing).only(*LIGHT_FIELDS):
             found[product.pk] = product
             rows[f"{LIGHT_PREFIX}{product.pk}:{cache_versions[product.pk]}"] = tuple(getattr(product, f) for f in LIGHT_ATTNAMES)
-        cache.set_many(rows, versions.TIMEOUT)
+        cache.set_many(rows, versions.store_seconds(versions.TIMEOUT))
     rest = [pk for pk in ids if pk not in found]
     if rest:
         found.update({p.pk: p for p in for_display(Product.objects.filter(pk__in=rest))})
@@ -94,7 +94,7 @@ def products_in_order(ids):
         cache.set_many({
             f"{LIGHT_PREFIX}{pk}:{cache_versions[pk]}": tuple(getattr(found[pk], f) for f in LIGHT_ATTNAMES)
             for pk in rest if pk in found
-        }, versions.TIMEOUT)
+        }, versions.store_seconds(versions.TIMEOUT))
     for pk, product in found.items():
         product._cache_version = cache_versions[pk]
         if pk in cached:
@@ -152,7 +152,7 @@ class Pieces:
 
     def store(self, name, **entry):
         entry["version"] = self.version
-        cache.set(self.keys[name], entry, settings.FACET_CACHE_SECONDS)
+        cache.set(self.keys[name], entry, versions.store_seconds(settings.FACET_CACHE_SECONDS))
         self.found[name] = entry
         return entry
 
