@@ -46,7 +46,12 @@ def synonym_map():
 
 
 def invalidate():
+    """The synonyms changed: the next search expands with the new list, and listings answered and kept
+    at the current catalogue version (search.views.listing.Pieces) are answered again."""
+    from catalogue import versions
+
     cache.delete(CACHE_KEY)
+    versions.bump_site()
 
 
 def replace_groups(lines):

@@ -22,7 +22,7 @@ from oscar.core.loading import get_class, get_model
 from catalogue import versions
 from catalogue.versions import fragment_key, versions_for
 from search import groups
-from search.backends import SearchQuery, Sort, get_backend
+from search.backends import SearchQuery, SearchResults, Sort, get_backend
 from search.backends.database import for_display
 from search.facets import Facets
 
@@ -213,7 +213,18 @@ class ProductListView(ListView):
     def get_queryset(self):
         per_page = self.get_paginate_by(None)
         offset = (self.page_number() - 1) * per_page
-        self.pieces = Pieces(**self.piece_parts())
+        parts = self.piece_parts()
+        # The page's answer (ids, total, correction) follows everything the sidebar does, plus the order,
+        # the shopper's kecamatan (distance sort) and the page.
+        parts["results"] = (parts["facets"], self.form.cleaned_sort(), getattr(self.near, "slug", None), offset, per_page)
+        self.pieces = Pieces(**parts)
+        answered = self.pieces.get("results")
+        if answered is not None and self.pieces.get("facets") is not None:
+            # Asked before at this catalogue version: the engine's answer is the same (the site version
+            # moves with every change, and again once Elasticsearch has it: search.indexing).
+            self.results = SearchResults(ids=answered["ids"], total=answered["total"], engine=answered["engine"],
+                                         corrected=answered["corrected"])
+            return ResultWindow(self.results, offset)
         query = SearchQuery(
             text=self.form.cleaned_query(), sort=self.form.cleaned_sort(), facets=self.facets, near=self.near,
             offset=offset, limit=per_page, **self.backend_filters(),
@@ -221,6 +232,9 @@ class ProductListView(ListView):
             with_facets=self.pieces.get("facets") is None,
         )
         self.results = get_backend().search(query)
+        if not self.results.fallback:  # the database's answer while Elasticsearch is away is not kept
+            self.pieces.store("results", ids=list(self.results.ids), total=self.results.total,
+                              engine=self.results.engine, corrected=self.results.corrected)
         return ResultWindow(self.results, offset)
 
     def facet_sidebar(self):
