@@ -46,7 +46,8 @@ def test_the_pages_are_found_and_answer_with_their_query_counts(catalogue, floor
     for page in pages:
         assert counts[page.name]["status"] in page.expect, (page, counts[page.name])
         if page.name != "floor":
-            assert counts[page.name]["warm"] > 0 and counts[page.name]["cold"] >= counts[page.name]["warm"] - 5
+            # Counted at all (the first request reads the database; a listing asked again may not).
+            assert counts[page.name]["cold"] > 0 and counts[page.name]["cold"] >= counts[page.name]["warm"] - 5
 
 
 def test_the_floor_is_a_bare_view_beside_the_shop(client, floor_urls):
