@@ -18,6 +18,12 @@ round trip (with Redis, one MGET: on a busy machine each round trip can cost mil
 ``PAGE_CACHE_SECONDS`` bounds what no signal reaches (the home page's programme figures, a
 Mart's opening hours); 0 turns the page cache off.
 
+The basket page too: for a visitor with no basket it is the same empty page for everyone, and for
+an anonymous shopper whose only own cookie is the basket's it is stored per basket, under the site
+version and the basket's own (``basket.versions``: every write to the basket, its lines or its
+vouchers moves it), and kept no longer than until a site offer or voucher starts or ends (its
+discounts follow the clock). A badly signed basket cookie is never looked up.
+
 Never stored: a non-200, a page for a signed-in shopper, a response that set any cookie but
 the CSRF one and Oscar's recently-viewed one (the latter is the same for every visitor who had
 none, so it is stored and set again), a response marked private or no-store.
@@ -30,12 +36,14 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signing import BadSignature, Signer
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, _unmask_cipher_token, get_token
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
+from basket import versions as basket_versions
 from catalogue import versions, viewcounts
 from storefront.middleware import chosen_language
 
@@ -56,6 +64,11 @@ PAGES = {
     "places:kecamatan": (RECENTLY_VIEWED,),
     "places:kecamatan-list": (RECENTLY_VIEWED,),
 }
+# The basket page: the same for every visitor without a basket (empty), and for an anonymous shopper with
+# one (the basket cookie only) the same page until the basket or the catalogue changes: stored per basket,
+# under both versions (basket.versions), and no longer than until a site offer starts or ends. It does
+# not show recently viewed products.
+BASKET_PAGE = "basket:summary"
 # Headers of the stored response that are per response, or written again by outer middleware.
 PER_RESPONSE_HEADERS = {"content-length", "set-cookie", "x-page-cache", "date"}
 MAX_QUERY_LENGTH = 1000
@@ -107,8 +120,13 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         # One round trip to the cache (Redis: one MGET) for the version and the page; the page is
         # served only if it was rendered at the current version.
-        found = cache.get_many([versions.SITE_KEY, key])
+        basket_id = getattr(request, "_page_cache_basket", None)
+        keys = [versions.SITE_KEY, key] + ([basket_versions.key(basket_id)] if basket_id else [])
+        found = cache.get_many(keys)
         version = found.get(versions.SITE_KEY) or versions.site_version()
+        if basket_id:
+            # This shopper's basket page: served only while neither the catalogue nor the basket changed.
+            version = f"{version}:{basket_versions.basket_version(basket_id, found.get(keys[2]))}"
         entry = found.get(key)
         if entry is not None and entry.get("version") == version:
             return self.serve(request, entry)
@@ -118,7 +136,10 @@ class AnonymousPageCacheMiddleware:
                 # Rendered from the read replica, which may lag behind the version: kept no longer than
                 # the lag the shop tolerates (catalogue.versions.store_seconds).
                 seconds = min(seconds, settings.DATABASE_REPLICA_PIN_SECONDS)
-            cache.set(key, {**self.entry(request, response), "version": version}, seconds)
+            if basket_id:
+                seconds = min(seconds, basket_versions.seconds_to_next_offer_change())
+            if seconds > 0:
+                cache.set(key, {**self.entry(request, response), "version": version}, seconds)
         response["X-Page-Cache"] = "miss"
         return self.finish(response)
 
@@ -132,19 +153,28 @@ class AnonymousPageCacheMiddleware:
         if len(query) > MAX_QUERY_LENGTH:
             return None
         match = _resolved(request.path_info)
-        if match is None or match.view_name not in PAGES:
+        if match is None or (match.view_name not in PAGES and match.view_name != BASKET_PAGE):
             return None
         request._page_cache_match = match
         harmless = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
-        if RECENTLY_VIEWED in PAGES[match.view_name]:
+        if match.view_name == BASKET_PAGE or RECENTLY_VIEWED in PAGES[match.view_name]:
             harmless.add(_history_cookie())
-        if set(request.COOKIES) - harmless:
-            return None  # a session, a basket, messages, recently viewed products: this visitor's own page
+        basket_cookie = settings.OSCAR_BASKET_COOKIE_OPEN
+        if match.view_name == BASKET_PAGE and basket_cookie in request.COOKIES:
+            try:
+                basket_id = int(Signer().unsign(request.COOKIES[basket_cookie]))
+            except (BadSignature, ValueError):
+                return None  # the basket middleware drops the cookie
+            harmless.add(basket_cookie)
+            request._page_cache_basket = basket_id
+        if {name for name, value in request.COOKIES.items() if value} - harmless:
+            return None  # a session, messages, recently viewed products, a chosen kecamatan: this visitor's own page
         # The query's order does not change the page (?page=2&sort=x is ?sort=x&page=2).
         normalised = urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
         where = "\n".join([request.scheme, request.get_host(), request.path, normalised])
         digest = hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        return f"page:{settings.THEME}:{chosen_language(request)}:{digest}"
+        basket = getattr(request, "_page_cache_basket", None)
+        return f"page:{settings.THEME}:{chosen_language(request)}:{digest}" + (f":b{basket}" if basket else "")
 
     # --- Storing -------------------------------------------------------------------------------------------
 
