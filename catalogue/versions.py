@@ -14,6 +14,7 @@ that follows the commit. Readers must take versions *before* reading the product
 (``versions_for`` in ``search.views.listing.products_in_order``).
 """
 
+import contextvars
 import uuid
 
 from django.core.cache import cache
@@ -92,9 +93,50 @@ def store_seconds(seconds):
     return seconds
 
 
+# The site version as this request first read it (``RequestVersionMiddleware``): the menu, the banner, the
+# routing and the listings each ask for it, and with Redis each ask is a round trip. Safe because it is
+# read before anything it keys: what this request renders is at least as new as the version it stores it
+# under. A bump made by this request forgets it, so the request sees its own change.
+_request_site_version = contextvars.ContextVar("request_site_version", default=None)
+
+
+class RequestVersionMiddleware:
+    """Remembers the site version for the rest of the request once it has been read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_site_version.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_site_version.reset(token)
+
+
+def remember_site_version(value):
+    """``value`` was just read from the cache: this request's site version (the page cache reads it
+    in the same round trip as the page)."""
+    memo = _request_site_version.get()
+    if memo is not None and value:
+        memo.setdefault(SITE_KEY, value)
+
+
+def _forget_site_version():
+    memo = _request_site_version.get()
+    if memo:
+        memo.clear()
+
+
 def site_version():
     """The site-wide catalogue version: the key of whole cached pages. Read it before rendering."""
-    return _version(SITE_KEY)
+    memo = _request_site_version.get()
+    if memo is None:
+        return _version(SITE_KEY)
+    value = memo.get(SITE_KEY)
+    if value is None:
+        value = memo[SITE_KEY] = _version(SITE_KEY)
+    return value
 
 
 def categories_version():
@@ -109,6 +151,7 @@ def bump_site(sender=None, **kwargs):
 
     def write():
         cache.set(SITE_KEY, _new(), TIMEOUT)
+        _forget_site_version()
 
     write()
     if transaction.get_connection().in_atomic_block:
@@ -124,6 +167,7 @@ def bump(ids):
 
     def write():
         cache.set_many({**{k: _new() for k in keys}, SITE_KEY: _new()}, TIMEOUT)
+        _forget_site_version()
 
     write()
     # Inside a transaction, again once it commits (outside one, the write above came after the data).

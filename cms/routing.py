@@ -30,9 +30,9 @@ def _key(request, path):
     return f"cms:route:{versions.site_version()}:{get_language()}:{request.get_host()}:{path}"
 
 
-def _remembered(request, path):
-    """The cached route of ``path`` put where Wagtail looks for it; whether the page has view restrictions."""
-    hit = cache.get(_key(request, path))
+def _remembered(request, key):
+    """The cached route under ``key`` put where Wagtail looks for it; whether the page has view restrictions."""
+    hit = cache.get(key)
     if not hit:
         return None
     model = apps.get_model(hit["model"])
@@ -47,7 +47,7 @@ def _remembered(request, path):
 def serve(request, path):
     cacheable = request.method in ("GET", "HEAD")
     key = _key(request, path) if cacheable else None
-    restricted = _remembered(request, path) if cacheable else None
+    restricted = _remembered(request, key) if cacheable else None
     route_result = Page.route_for_request(request, path)
     if route_result is None:
         raise Http404

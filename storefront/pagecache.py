@@ -123,7 +123,8 @@ class AnonymousPageCacheMiddleware:
         basket_id = getattr(request, "_page_cache_basket", None)
         keys = [versions.SITE_KEY, key] + ([basket_versions.key(basket_id)] if basket_id else [])
         found = cache.get_many(keys)
-        version = found.get(versions.SITE_KEY) or versions.site_version()
+        versions.remember_site_version(found.get(versions.SITE_KEY))
+        version = versions.site_version()
         if basket_id:
             # This shopper's basket page: served only while neither the catalogue nor the basket changed.
             version = f"{version}:{basket_versions.basket_version(basket_id, found.get(keys[2]))}"

@@ -143,6 +143,8 @@ MIDDLEWARE = [
     "storefront.middleware.SameSiteCookiesMiddleware",
     # Inside CSP (it writes the header with the nonce a cached page gets), before the session:
     # anonymous shoppers' pages from the cache (storefront/pagecache.py, PAGE_CACHE_SECONDS).
+    # The site version read once per request (catalogue/versions.py), then the page cache, which reads it first.
+    "catalogue.versions.RequestVersionMiddleware",
     "storefront.pagecache.AnonymousPageCacheMiddleware",
     # Before anything reads the database: may send this request's reads to the read replica.
     "storefront.db_routing.ReplicaRoutingMiddleware",

@@ -140,7 +140,8 @@ class Pieces:
             for name, value in parts.items()
         }
         found = cache.get_many([versions.SITE_KEY, *self.keys.values()])
-        self.version = found.get(versions.SITE_KEY) or versions.site_version()
+        versions.remember_site_version(found.get(versions.SITE_KEY))
+        self.version = versions.site_version()
         self.found = {}
         for name, key in self.keys.items():
             entry = found.get(key)
