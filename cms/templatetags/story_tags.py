@@ -53,17 +53,27 @@ def stories_url_key(language):
 
 @register.simple_tag(takes_context=True)
 def stories_url(context):
-    """The founder stories index's URL (Wagtail's ``{% slugurl 'cerita' %}``), cached per language:
-    the site menu and footer show it on every page, and slugurl costs two queries each time.
-    ``forget_stories_url`` drops it when a page is published, unpublished, moved or renamed."""
+    """The founder stories index's URL, cached per language: the site menu and footer show it on every
+    page. The live stories index of the active language (of any language if it has none), whatever its
+    slug, so an editor renaming it does not empty the menu's link; Wagtail's ``{% slugurl 'cerita' %}``
+    only without any. ``forget_stories_url`` drops it when a page is published, unpublished, moved or
+    renamed."""
     from django.core.cache import cache
     from django.utils.translation import get_language
+    from wagtail.models import Locale
     from wagtail.templatetags.wagtailcore_tags import slugurl
+
+    from cms.models import StoryIndexPage
 
     key = stories_url_key(get_language())
     url = cache.get(key)
     if url is None:
-        url = slugurl(context, "cerita") or ""
+        indexes = StoryIndexPage.objects.live().order_by("path")
+        try:
+            index = indexes.filter(locale=Locale.get_active()).first() or indexes.first()
+        except Locale.DoesNotExist:
+            index = indexes.first()
+        url = (index.get_url(request=context.get("request")) if index else slugurl(context, "cerita")) or ""
         cache.set(key, url, 3600)
     return url
 

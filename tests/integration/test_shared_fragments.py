@@ -129,3 +129,13 @@ def test_the_header_counts_the_basket_only_for_a_visitor_who_has_one(client, ren
     response = client.post(f"/basket/add/{rendang.pk}/", {"quantity": 2})
     assert response.status_code == 302
     assert '<span class="badge-count">2</span>' in text(client.get("/catalogue/"))
+
+
+def test_the_menus_stories_link_follows_a_renamed_stories_index(client, rendang):
+    assert 'href="/cerita/"' in text(client.get("/catalogue/"))
+    index = StoryIndexPage.objects.get(locale__language_code="id")
+    index.slug = "kisah"
+    index.save_revision().publish()
+    page = text(client.get("/catalogue/"))
+    assert 'href="/kisah/"' in page and 'href="/cerita/"' not in page
+    assert client.get("/kisah/").status_code == 200
