@@ -6,7 +6,9 @@
   Oscar's as before.
 - ``Condition.proxy()`` and ``Benefit.proxy()`` keep the range already read: Oscar's build the proxy
   from the instance's fields only, so every proxy read its range again (one query each time an offer
-  is tried on a basket) and got a range instance of its own, with nothing remembered.
+  is tried on a basket) and got a range instance of its own, with nothing remembered. Their
+  ``proxy_map`` (type → proxy class, through ``get_class``) is looked up once per process instead of
+  on every ``proxy()``: about half a millisecond each, several times per offer and request.
 """
 
 from oscar.apps.offer.abstract_models import AbstractBenefit, AbstractCondition, AbstractRange
@@ -17,7 +19,18 @@ from offer import membership
 __all__ = []
 
 
-class KeepsRangeOnProxy:
+_PROXY_MAPS = {}
+
+
+class CheapProxy:
+    @property
+    def proxy_map(self):
+        model = self._meta.concrete_model
+        found = _PROXY_MAPS.get(model)
+        if found is None:
+            found = _PROXY_MAPS[model] = super().proxy_map
+        return found
+
     def proxy(self):
         proxied = super().proxy()
         if proxied is not self:
@@ -47,7 +60,7 @@ if not is_model_registered("offer", "Range"):
 
 if not is_model_registered("offer", "Condition"):
 
-    class Condition(KeepsRangeOnProxy, AbstractCondition):
+    class Condition(CheapProxy, AbstractCondition):
         pass
 
     __all__.append("Condition")
@@ -55,7 +68,7 @@ if not is_model_registered("offer", "Condition"):
 
 if not is_model_registered("offer", "Benefit"):
 
-    class Benefit(KeepsRangeOnProxy, AbstractBenefit):
+    class Benefit(CheapProxy, AbstractBenefit):
         pass
 
     __all__.append("Benefit")
