@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "partner.apps.PartnerConfig",
     "basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
-    "oscar.apps.offer.apps.OfferConfig",
+    "offer.apps.OfferConfig",
     "order.apps.OrderConfig",
     "storefront.config.CustomerConfig",
     "search.apps.SearchConfig",
