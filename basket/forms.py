@@ -45,6 +45,14 @@ class AddToBasketForm(OscarAddToBasketForm):
                 return self.cleaned_data["child_id"]
         raise forms.ValidationError(_("Please select a valid product"))
 
+    def clean(self):
+        # A product the shop does not show (a listing waiting for review or rejected, or hidden by its
+        # seller; a variant of one) is not sold either, even when its stock is posted to directly.
+        product = self.product
+        if not product.is_public or (product.parent_id and not product.parent.is_public):
+            raise forms.ValidationError(_("Not for sale at the moment"))
+        return super().clean()
+
     def cleaned_options(self):
         options = []
         for option in self.product_options():

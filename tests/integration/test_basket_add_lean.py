@@ -183,3 +183,22 @@ def test_the_messages_say_what_oscars_templates_say(client, language):
                 render_to_string("oscar/basket/messages/new_total.html", {"basket": basket, "include_buttons": buttons}))
         said = squash(new_total_message(basket))
     assert ("250.000" in said) and ("Total keranjang Anda sekarang" in said if language == "id" else "Your basket now totals" in said)
+
+
+def test_a_listing_under_review_or_hidden_is_not_sold(client):
+    bag = ProductFactory(title="Tas Anyaman Purun")
+    add(client.__class__(), bag)  # cached while for sale
+    bag.moderation = bag.Moderation.PENDING  # as catalogue.moderation queues a new listing
+    bag.sync_visibility()
+    bag.save()
+    response = add(client, bag)
+    assert response.status_code == 302
+    assert lines(client) == []
+    shoes = parent_with_variants(PartnerFactory(name="Sepatu Tapak Kota"), sizes=("39",))
+    child = shoes.children.get()
+    shoes.published = False  # the seller hides it
+    shoes.sync_visibility()
+    shoes.save()
+    add(client, child)
+    add(client, shoes, child_id=child.pk)
+    assert lines(client) == []
