@@ -552,6 +552,8 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled": _every(300, "publish_scheduled"),
     "remind-certificates": _every(24 * 3600, "remind_certificates"),
     "search-index-update": _every(60, "search_index", "--update"),
+    # Basket additions counted in Redis into Oscar's analytics (basket/additions.py).
+    "flush-basket-additions": _every(60, "flush_basket_additions"),
 }
 
 # --- Content-Security-Policy (django-csp) ---------------------------------------
