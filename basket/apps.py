@@ -13,7 +13,10 @@ class BasketConfig(apps.BasketConfig):
 
         from catalogue.versions import bump_site
 
-        from . import versions
+        from . import additions, versions
+
+        # Oscar's analytics write per add is replaced by a counter flushed in batches (basket.additions).
+        additions.connect()
 
         # Every write to a basket moves its version: its cached basket page is stale (storefront/pagecache.py).
         Basket, Line, LineAttribute = (get_model("basket", name) for name in ("Basket", "Line", "LineAttribute"))

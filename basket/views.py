@@ -7,7 +7,6 @@ from oscar.apps.basket import views
 from oscar.apps.basket.views import SavedView, VoucherAddView, VoucherRemoveView  # noqa: F401  (Oscar's)
 from oscar.core.loading import get_class, get_model
 
-from basket import additions
 from basket.utils import addition_message
 from catalogue import versions
 
@@ -15,9 +14,6 @@ Applicator = get_class("basket.offers", "Applicator")
 Option = get_model("catalogue", "Option")
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
-
-# Oscar's analytics write per add is replaced by a counter flushed in batches (basket.additions).
-additions.connect()
 
 PRODUCT_KEY = "basket:add-product:{pk}"
 PRODUCT_SECONDS = 24 * 3600
