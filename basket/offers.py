@@ -9,9 +9,10 @@ range Oscar's ``product_queryset`` (a few ``.exists()``) and one query per produ
 
 Here, per request:
 
-- the site's offers are read once, with their conditions, benefits and ranges (one query), and
-  while no site offer is open at all (the answer kept in the cache under
-  ``catalogue.versions.site_version()``, which saving or deleting any offer bumps), not at all;
+- the site's open offers, with their conditions, benefits and ranges, come from the cache, read
+  from the database once per ``catalogue.versions.site_version()`` (which saving or deleting an
+  offer, its condition, benefit or range bumps), and are compared with the clock on each request
+  as Oscar's ``ConditionalOffer.active`` does; while the shop runs none, nothing is tried;
 - a voucher's offers (a basket's vouchers) are read once per voucher the same way;
 - one instance per range: a condition and a benefit on the same range (and two offers on it)
   share it, and the forked offer app's proxies keep it (``offer.models``);
@@ -22,6 +23,7 @@ Whether an offer applies to a basket is still decided by Oscar, as before.
 """
 
 from django.core.cache import cache
+from django.utils import timezone
 from oscar.apps.offer.applicator import Applicator as OscarApplicator
 from oscar.core.loading import get_model
 
@@ -32,17 +34,32 @@ TIMEOUT = 24 * 3600
 RELATED = ("condition__range", "benefit__range")
 
 
-def site_offers_open():
-    """Whether any site offer is open (whatever its dates): False means none can apply."""
+def open_site_offers():
+    """The open site offers, whatever their dates, with their conditions, benefits and ranges, in Oscar's
+    order (highest priority first): read once per site version, which saving or deleting an offer, its
+    condition, benefit or range moves (promotions.receivers, offer.receivers). Each call unpickles
+    instances of its own, so nothing one request learns about them is shared."""
     ConditionalOffer = get_model("offer", "ConditionalOffer")
-    key = f"basket:site-offers-open:{versions.site_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = ConditionalOffer.objects.filter(
-            offer_type=ConditionalOffer.SITE, status=ConditionalOffer.OPEN
-        ).exists()
-        cache.set(key, found, TIMEOUT)
-    return found
+    key = f"basket:site-offers:{versions.site_version()}"  # before the rows are read
+    offers = cache.get(key)
+    if offers is None:
+        offers = list(
+            ConditionalOffer.objects.filter(offer_type=ConditionalOffer.SITE, status=ConditionalOffer.OPEN)
+            .select_related(*RELATED)
+            .order_by("-priority", "pk")
+        )
+        cache.set(key, offers, versions.store_seconds(TIMEOUT))
+    return offers
+
+
+def running(offers, now=None):
+    """Those of ``offers`` whose dates include ``now``: Oscar's ``ConditionalOffer.active``, by the clock."""
+    now = now or timezone.now()
+    return [
+        offer for offer in offers
+        if (offer.end_datetime is None or offer.end_datetime >= now)
+        and (offer.start_datetime is None or offer.start_datetime <= now)
+    ]
 
 
 def offer_ranges(offers):
@@ -98,11 +115,7 @@ class Applicator(OscarApplicator):
         request = getattr(self, "_request", None)
         offers = getattr(request, "_basket_site_offers", None)
         if offers is None:
-            offers = []
-            if site_offers_open():
-                offers = share_ranges(
-                    list(super().get_site_offers().select_related(*RELATED)), self._kept("_offer_ranges", {})
-                )
+            offers = share_ranges(running(open_site_offers()), self._kept("_offer_ranges", {}))
             if request is not None:
                 request._basket_site_offers = offers
         return offers

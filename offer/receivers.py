@@ -3,7 +3,8 @@ remembered members (``offer.membership``), and the cached pages that show discou
 
 A product's own changes (its categories, type, parent) move it through ``search.signals`` →
 ``catalogue.versions.bump``; a category's through ``catalogue.versions.category_menu_changed``. Here: a
-range saved or deleted, its products (``add_product``/``remove_product`` write ``RangeProduct`` rows;
+range, a condition or a benefit saved or deleted (the site's offers are kept with them:
+``basket.offers.open_site_offers``), a range's products (``add_product``/``remove_product`` write ``RangeProduct`` rows;
 forms and ``promotions.services.refresh_range`` change the many-to-many fields), excluded products,
 product types and categories, and products added to a category from the category's side.
 """
@@ -15,12 +16,16 @@ from oscar.core.loading import get_model
 from catalogue import versions
 
 Range = get_model("offer", "Range")
+Condition = get_model("offer", "Condition")
+Benefit = get_model("offer", "Benefit")
 RangeProduct = get_model("offer", "RangeProduct")
 Product = get_model("catalogue", "Product")
 
 
 @receiver([post_save, post_delete], sender=Range, dispatch_uid="okoce-range-saved")
 @receiver([post_save, post_delete], sender=RangeProduct, dispatch_uid="okoce-range-product-saved")
+@receiver([post_save, post_delete], sender=Condition, dispatch_uid="okoce-condition-saved")
+@receiver([post_save, post_delete], sender=Benefit, dispatch_uid="okoce-benefit-saved")
 def range_saved(sender, raw=False, **kwargs):
     if not raw:
         versions.bump_site()
