@@ -26,7 +26,7 @@ import uuid
 from collections import Counter
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from oscar.core.loading import get_model
 
@@ -126,6 +126,20 @@ def _flush_quietly():
         pass
 
 
+def _add(model, filter_kwargs, n):
+    """Add ``n`` to the row's ``num_basket_additions``, creating the row if there is none. The INSERT runs in
+    a savepoint: an order placed meanwhile may create the row first (order.analytics), and on PostgreSQL a
+    failed INSERT would abort the whole flush."""
+    rows = model.objects.filter(**filter_kwargs)
+    if rows.update(num_basket_additions=F("num_basket_additions") + n):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(**filter_kwargs, num_basket_additions=n)
+    except IntegrityError:
+        rows.update(num_basket_additions=F("num_basket_additions") + n)
+
+
 def _write(counts):
     Product = get_model("catalogue", "Product")
     ProductRecord = get_model("analytics", "ProductRecord")
@@ -142,18 +156,13 @@ def _write(counts):
         for product_id, n in per_product.items():
             if product_id not in existing:
                 continue
-            updated = ProductRecord.objects.filter(product_id=product_id).update(
-                num_basket_additions=F("num_basket_additions") + n
-            )
-            if not updated:
-                ProductRecord.objects.create(product_id=product_id, num_basket_additions=n)
+            _add(ProductRecord, {"product_id": product_id}, n)
         User = UserRecord._meta.get_field("user").related_model
         users = set(User.objects.filter(pk__in=per_user).values_list("pk", flat=True))
         for user_id, n in per_user.items():
             if user_id not in users:
                 continue
-            if not UserRecord.objects.filter(user_id=user_id).update(num_basket_additions=F("num_basket_additions") + n):
-                UserRecord.objects.create(user_id=user_id, num_basket_additions=n)
+            _add(UserRecord, {"user_id": user_id}, n)
 
 
 def receive_basket_addition(sender, product, user, **kwargs):
