@@ -552,7 +552,9 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled": _every(300, "publish_scheduled"),
     "remind-certificates": _every(24 * 3600, "remind_certificates"),
     "search-index-update": _every(60, "search_index", "--update"),
-    # Basket additions counted in Redis into Oscar's analytics (basket/additions.py).
+    # Product views and basket additions counted in Redis into Oscar's analytics (catalogue/viewcounts.py,
+    # basket/additions.py).
+    "flush-view-counts": _every(60, "flush_view_counts"),
     "flush-basket-additions": _every(60, "flush_basket_additions"),
 }
 

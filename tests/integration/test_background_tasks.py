@@ -111,7 +111,8 @@ def test_every_periodic_job_of_celery_beat_is_a_command_that_exists(settings):
         if entry["args"]:
             assert entry["args"][0] in commands, name
     assert {e["args"][0] for e in settings.CELERY_BEAT_SCHEDULE.values() if e["args"]} >= {
-        "release_holds", "pay_out", "remind_certificates", "publish_scheduled", "search_index"}
+        "release_holds", "pay_out", "remind_certificates", "publish_scheduled", "search_index", "flush_view_counts",
+        "flush_basket_additions"}
 
 
 def test_beat_runs_a_periodic_command_through_its_task(settings, capsys):
