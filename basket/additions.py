@@ -13,131 +13,34 @@ adding that product shares. Here an add only adds to a counter, as product page 
 
 ``flush()`` adds the counted additions to the same rows Oscar's receiver would have written, so
 the analytics figures are the same after a flush. Counts are taken out of Redis atomically
-(``RENAME``) and put back if the database write fails, so an addition is counted once.
+(``RENAME``) and put back if the database write fails, so an addition is counted once
+(``catalogue.batchcount``, shared with product views).
 Oscar's ``basket_addition`` signal is still sent for every add: only Oscar's own analytics
 receiver is replaced (``connect``).
 """
 
-import atexit
-import logging
-import threading
-import time
-import uuid
 from collections import Counter
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from oscar.core.loading import get_model
 
-logger = logging.getLogger(__name__)
+from catalogue.batchcount import BatchedCounter, add_to_row
+from catalogue.batchcount import key as _key
 
 HASH = "okoce:basket-additions"
-_lock = threading.Lock()
-_pending = Counter()
-_since = time.monotonic()
-
-
-def _redis():
-    """The raw Redis client when the default cache is django-redis, else None."""
-    if not settings.CACHES["default"]["BACKEND"].startswith("django_redis"):
-        return None
-    from django_redis import get_redis_connection
-
-    return get_redis_connection("default")
-
-
-def _name():
-    return settings.CACHES["default"].get("KEY_PREFIX", "") + HASH
-
-
-def _key(product_id, user_id=None):
-    return f"{product_id}:{user_id or ''}"
 
 
 def record(product, user=None):
-    """Count one addition of ``product`` to a basket (by ``user`` when signed in). No database write."""
+    """Count one addition of ``product`` to a basket (by ``user`` when signed in). No database write; a
+    batch due in this process is written after the add's own transaction (a failing flush must not undo
+    the shopper's basket)."""
     user_id = user.pk if user is not None and user.is_authenticated else None
-    client = _redis()
-    if client is not None:
-        try:
-            client.hincrby(_name(), _key(product.pk, user_id), 1)
-            return
-        except Exception as exc:  # Redis down: count in this process instead, the add still answers
-            logger.warning("Basket addition not counted in Redis (%s); counted in the process", exc)
-    with _lock:
-        _pending[_key(product.pk, user_id)] += 1
-        due = sum(_pending.values()) >= settings.VIEW_COUNT_BATCH or time.monotonic() - _since >= settings.VIEW_COUNT_SECONDS
-    if due:
-        # After the add's own transaction: a failing flush must not undo the shopper's basket.
-        transaction.on_commit(_flush_quietly, robust=True)
-
-
-def _take():
-    """Remove and return the counted additions as a Counter of "product:user" keys."""
-    global _since
-    counts = Counter()
-    with _lock:
-        counts.update(_pending)
-        _pending.clear()
-        _since = time.monotonic()
-    client = _redis()
-    if client is not None:
-        taken = f"{_name()}:flushing:{uuid.uuid4().hex}"
-        try:
-            client.rename(_name(), taken)
-        except Exception as exc:  # the hash does not exist: nothing was added
-            if "no such key" not in str(exc).lower():
-                raise
-        else:
-            counts.update({k.decode(): int(v) for k, v in client.hgetall(taken).items()})
-            client.delete(taken)
-    return counts
-
-
-def _give_back(counts):
-    client = _redis()
-    if client is not None:
-        for key, n in counts.items():
-            client.hincrby(_name(), key, n)
-        return
-    with _lock:
-        _pending.update(counts)
+    counter.add(_key(product.pk, user_id))
 
 
 def flush():
     """Write the counted additions to Oscar's analytics tables; returns how many were written."""
-    counts = _take()
-    if not counts:
-        return 0
-    try:
-        _write(counts)
-    except Exception:
-        logger.exception("Basket addition counts could not be written; kept for the next flush")
-        _give_back(counts)
-        raise
-    return sum(counts.values())
-
-
-def _flush_quietly():
-    try:
-        flush()
-    except Exception:  # noqa: BLE001 - logged by flush, counts kept for the next one
-        pass
-
-
-def _add(model, filter_kwargs, n):
-    """Add ``n`` to the row's ``num_basket_additions``, creating the row if there is none. The INSERT runs in
-    a savepoint: an order placed meanwhile may create the row first (order.analytics), and on PostgreSQL a
-    failed INSERT would abort the whole flush."""
-    rows = model.objects.filter(**filter_kwargs)
-    if rows.update(num_basket_additions=F("num_basket_additions") + n):
-        return
-    try:
-        with transaction.atomic():
-            model.objects.create(**filter_kwargs, num_basket_additions=n)
-    except IntegrityError:
-        rows.update(num_basket_additions=F("num_basket_additions") + n)
+    return counter.flush()
 
 
 def _write(counts):
@@ -156,13 +59,13 @@ def _write(counts):
         for product_id, n in per_product.items():
             if product_id not in existing:
                 continue
-            _add(ProductRecord, {"product_id": product_id}, n)
+            add_to_row(ProductRecord, {"product_id": product_id}, "num_basket_additions", n)
         User = UserRecord._meta.get_field("user").related_model
         users = set(User.objects.filter(pk__in=per_user).values_list("pk", flat=True))
         for user_id, n in per_user.items():
             if user_id not in users:
                 continue
-            _add(UserRecord, {"user_id": user_id}, n)
+            add_to_row(UserRecord, {"user_id": user_id}, "num_basket_additions", n)
 
 
 def receive_basket_addition(sender, product, user, **kwargs):
@@ -189,20 +92,11 @@ def _forget_on_new_cache(setting, **kwargs):
     """Counts belong to the cache (and the database) they were counted with: tests give each test a cache
     of its own, so one test's additions are not written into the next test's products."""
     if setting == "CACHES":
-        with _lock:
-            _pending.clear()
+        counter.forget()
 
 
-def _flush_at_exit():
-    if not any(_pending.values()):
-        return
-    try:
-        flush()
-    except Exception:  # noqa: BLE001 - the database may be gone at exit; nothing more to do
-        pass
-
-
-atexit.register(_flush_at_exit)
+counter = BatchedCounter(HASH, _write, "Basket addition counts", flush_after_commit=True)
+_pending = counter.pending
 
 from django.test.signals import setting_changed  # noqa: E402
 
