@@ -79,8 +79,9 @@ BOUNDARIES_SECONDS = 3600
 
 def seconds_to_next_offer_change():
     """Seconds until the next start or end of an open offer or a voucher (what a basket's discounts
-    follow by the clock, not by a signal); a large number when none is coming. The upcoming times are
-    read once an hour per site version (saving an offer or a voucher moves it)."""
+    follow by the clock, not by a signal); when none comes within the hour, the seconds left of the hour
+    the times were read for. They are read once an hour per site version (saving an offer or a voucher
+    moves it)."""
     from django.utils import timezone
     from oscar.core.loading import get_model
 
