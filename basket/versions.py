@@ -9,9 +9,8 @@ the commit cannot keep its copy under the version that follows it.
 """
 
 from django.core.cache import cache
-from django.db import transaction
 
-from catalogue.versions import TIMEOUT, _new
+from catalogue import versions
 
 PREFIX = "bv:"
 
@@ -23,31 +22,23 @@ def key(basket_id):
 def basket_version(basket_id, found=None):
     """The version of basket ``basket_id`` (``found``: what a ``get_many`` already read, if anything).
     A basket never seen (or dropped from the cache) gets a fresh one: nothing stored before matches it."""
-    value = found if found is not None else cache.get(key(basket_id))
-    if value is None:
-        value = _new()
-        if not cache.add(key(basket_id), value, TIMEOUT):
-            value = cache.get(key(basket_id)) or value
-    return value
+    return versions.version(key(basket_id), found)
 
 
 def bump(basket_id):
-    if not basket_id:
-        return
-
-    def write():
-        cache.set(key(basket_id), _new(), TIMEOUT)
-
-    write()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(write, robust=True)
+    if basket_id:
+        versions.renew([key(basket_id)])
 
 
 # --- Signal receivers (connected in basket.apps) -----------------------------------------------------
 
 
-def basket_saved(sender, instance, **kwargs):
-    bump(instance.pk)
+def basket_saved(sender, instance, created=False, **kwargs):
+    # A basket just created has nothing kept under its version yet (ids are not reused), and the first
+    # read of its version makes a fresh one: only a change to a basket that was already there bumps it.
+    # (A new shopper's first add then sets its version twice, for its line, rather than four times.)
+    if not created:
+        bump(instance.pk)
 
 
 def line_saved(sender, instance, **kwargs):

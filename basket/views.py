@@ -76,20 +76,36 @@ def read_product(pk):
     return product
 
 
+# {variant id: its parent's id} as this worker learnt them (a variant's parent never changes); bounded.
+_roots = {}
+ROOTS_KEPT = 50_000
+
+
+def remember_root(pk, root):
+    if root != pk and pk not in _roots:
+        if len(_roots) >= ROOTS_KEPT:
+            _roots.clear()
+        _roots[pk] = root
+
+
 def product_for_add(pk):
     """``read_product(pk)``, kept in the cache under the version of the product (of its parent, for a
     variant): any change to it, its variants, their stock or prices, its moderation or its maker's
     status (``catalogue.versions.bump``) reads it afresh on the next add.
 
     The entry remembers which product's version it was stored under (the parent's for a variant; a
-    variant's parent does not change), so an add reads the entry and the version in one round trip
-    (a variant's, two) and no query when both agree."""
+    variant's parent does not change, so the worker remembers it too), so an add reads the entry, the
+    version and the site version (which the offers read next) in one round trip, and no query when the
+    entry is current."""
     key = PRODUCT_KEY.format(pk=pk)
-    found = cache.get_many([key, versions.PREFIX + str(pk)])
+    guess = _roots.get(pk, pk)
+    found = cache.get_many([key, versions.PREFIX + str(guess), versions.SITE_KEY])
+    versions.remember_site_version(found.get(versions.SITE_KEY))
     entry = found.get(key)
     if entry is not None:
         root, version, product = entry
-        current = found.get(versions.PREFIX + str(root)) if root == pk else versions.versions_for([root])[root]
+        remember_root(pk, root)
+        current = found.get(versions.PREFIX + str(root)) if root == guess else versions.versions_for([root])[root]
         if version == current:
             return product
     else:
@@ -101,6 +117,7 @@ def product_for_add(pk):
     version = versions.versions_for([root])[root]
     product = read_product(pk)
     if product is not None and (product.parent_id or product.pk) == root:
+        remember_root(pk, root)
         cache.set(key, (root, version, product), versions.store_seconds(PRODUCT_SECONDS))
     return product
 

@@ -37,14 +37,7 @@ def versions_for(ids):
     found = cache.get_many([PREFIX + str(i) for i in ids])
     versions = {}
     for i in ids:
-        key = PREFIX + str(i)
-        value = found.get(key)
-        if value is None:
-            # add, not set: a bump made meanwhile must win over this first reader.
-            value = _new()
-            if not cache.add(key, value, TIMEOUT):
-                value = cache.get(key) or value
-        versions[i] = value
+        versions[i] = version(PREFIX + str(i), found.get(PREFIX + str(i)))
     return versions
 
 
@@ -70,13 +63,31 @@ def cached_fragments(name, versions):
 CATEGORIES_KEY = "pv:categories"
 
 
-def _version(key):
-    value = cache.get(key)
+def version(key, found=None):
+    """The version stored under ``key`` (``found``: what a ``get_many`` already read for it, if anything).
+    A key never seen, or dropped from the cache, gets a fresh version: nothing stored before matches it.
+    Added, not set: a bump made meanwhile wins over this first reader."""
+    value = found if found is not None else cache.get(key)
     if value is None:
         value = _new()
         if not cache.add(key, value, TIMEOUT):
             value = cache.get(key) or value
     return value
+
+
+def renew(keys, after=None):
+    """New versions for ``keys``, set at once and, inside a transaction, again after it commits (see the
+    module's docstring). ``after`` runs after each write (the site version's memo is forgotten)."""
+
+    def write():
+        cache.set_many({key: _new() for key in keys}, TIMEOUT)
+        if after is not None:
+            after()
+
+    write()
+    # Inside a transaction, again once it commits (outside one, the write above came after the data).
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(write, robust=True)
 
 
 def store_seconds(seconds):
@@ -132,61 +143,38 @@ def site_version():
     """The site-wide catalogue version: the key of whole cached pages. Read it before rendering."""
     memo = _request_site_version.get()
     if memo is None:
-        return _version(SITE_KEY)
+        return version(SITE_KEY)
     value = memo.get(SITE_KEY)
     if value is None:
-        value = memo[SITE_KEY] = _version(SITE_KEY)
+        value = memo[SITE_KEY] = version(SITE_KEY)
     return value
 
 
 def categories_version():
     """The categories' version (``CATEGORIES_KEY``). Read it before rendering."""
-    return _version(CATEGORIES_KEY)
+    return version(CATEGORIES_KEY)
 
 
 def bump_site(sender=None, **kwargs):
     """Something anonymous pages show changed: every cached whole page is stale from now on.
 
     Set at once and again after the commit, as ``bump`` does (a signal receiver too)."""
-
-    def write():
-        cache.set(SITE_KEY, _new(), TIMEOUT)
-        _forget_site_version()
-
-    write()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(write, robust=True)
+    renew([SITE_KEY], after=_forget_site_version)
 
 
 def bump(ids):
     """Products ``ids`` (browsable ids) changed: their cached fragments, and the cached whole pages
     (any page may list them), are stale from now on."""
     keys = [PREFIX + str(i) for i in ids if i]
-    if not keys:
-        return
-
-    def write():
-        cache.set_many({**{k: _new() for k in keys}, SITE_KEY: _new()}, TIMEOUT)
-        _forget_site_version()
-
-    write()
-    # Inside a transaction, again once it commits (outside one, the write above came after the data).
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(write, robust=True)
+    if keys:
+        renew([*keys, SITE_KEY], after=_forget_site_version)
 
 
 def category_menu_changed(sender=None, **kwargs):
     """A category was saved or deleted: the site menu (cached under the site version in
     oscar/layout.html), every cached page that shows categories and the product pages' breadcrumbs
     (cached under the categories version) are stale."""
-
-    def write():
-        cache.set(CATEGORIES_KEY, _new(), TIMEOUT)
-
-    write()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(write, robust=True)
-    bump_site()
+    renew([CATEGORIES_KEY, SITE_KEY], after=_forget_site_version)
 
 
 def story_changed(sender=None, instance=None, **kwargs):

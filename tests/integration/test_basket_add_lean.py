@@ -185,6 +185,24 @@ def test_the_messages_say_what_oscars_templates_say(client, language):
     assert ("250.000" in said) and ("Total keranjang Anda sekarang" in said if language == "id" else "Your basket now totals" in said)
 
 
+def test_a_variant_posted_directly_comes_from_the_cache_and_sees_its_price_change(client):
+    """A variant's entry is kept under its parent's version; the worker remembers the parent, so the add
+    reads the entry and the parent's version together, and a change to the variant still shows."""
+    shoes = parent_with_variants(PartnerFactory(name="Sepatu Tapak Kota"), sizes=("39",))
+    child = shoes.children.get()
+    add(client.__class__(), child)  # read and kept
+    with CaptureQueriesContext(connection) as queries:
+        add(client.__class__(), child)
+    assert len(queries) == 4, "\n".join(q["sql"][:150] for q in queries)  # BEGIN, basket, line, COMMIT
+    record = child.stockrecords.get()
+    record.price = Decimal("199000")
+    record.save()
+    shopper = client.__class__()
+    add(shopper, child)
+    assert Basket.objects.filter(lines__product=child).latest("pk").lines.get().price_incl_tax == Decimal("199000")
+    assert lines(shopper) == [(child.pk, 1)]
+
+
 def test_a_listing_under_review_or_hidden_is_not_sold(client):
     bag = ProductFactory(title="Tas Anyaman Purun")
     add(client.__class__(), bag)  # cached while for sale
