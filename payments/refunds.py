@@ -54,7 +54,7 @@ def refund(order, quantities, user, include_shipping=False):
         rows.append((line, quantity, amount))
         per_partner.setdefault(line.partner, [Decimal("0"), Decimal("0")])[0] += amount
         # A campaign's discount on these units goes back to the programme (settlements.py, promotions).
-        subsidy[line.partner] = subsidy.get(line.partner, Decimal("0")) + settlements.programme_share(line, quantity)
+        subsidy.setdefault(line.partner, []).extend(settlements.programme_shares(line, quantity))
         total += amount
     shipping_back = Decimal("0")
     if include_shipping and not order.refunds.filter(line=None).exists():
@@ -80,13 +80,13 @@ def refund(order, quantities, user, include_shipping=False):
     if shipping_back:
         made.append(Refund.objects.create(order=order, line=None, amount=shipping_back, reference=reference, created_by=user))
     for partner, (sale, fee) in per_partner.items():
-        from_programme = subsidy.get(partner, Decimal("0"))
+        shares = subsidy.get(partner, [])
+        from_programme = sum((amount for _promotion, amount in shares), Decimal("0"))
         give_back = sale - commission_on(sale + from_programme) + fee
         LedgerEntry.objects.create(partner=partner, order=order, kind=LedgerEntry.Kind.REFUND, amount=-give_back,
                                    reference=reference, created_by=user)
         if from_programme:
-            LedgerEntry.objects.create(partner=partner, order=order, kind=LedgerEntry.Kind.CAMPAIGN, amount=-from_programme,
-                                       note="refund", reference=reference, created_by=user)
+            settlements.record_campaign_refund(order, partner, shares, user)
             give_back += from_programme
         transfer = LedgerEntry.objects.filter(order=order, partner=partner, kind=LedgerEntry.Kind.TRANSFER, amount__lt=0).first()
         if transfer and give_back > 0:

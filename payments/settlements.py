@@ -153,10 +153,28 @@ def record_discounts(order, partner_id, discounts):
     return carried
 
 
-def programme_share(line, quantity):
-    """The part of ``quantity`` units' discount the programme paid (campaigns): given back to it on a refund."""
-    paid = sum((amount for promotion, amount in line_discounts(line) if not paid_by_maker(promotion, line)), Decimal("0"))
-    return (paid / line.quantity * quantity).quantize(Decimal("1")) if paid and line.quantity else Decimal("0")
+def programme_shares(line, quantity):
+    """[(Promotion or None, amount)]: the part of ``quantity`` units' discount the programme paid, per campaign
+    (given back to it on a refund, each to its own campaign so the campaign's cost nets the refund)."""
+    if not line.quantity:
+        return []
+    shares = []
+    for promotion, amount in line_discounts(line):
+        if not paid_by_maker(promotion, line):
+            share = (amount / line.quantity * quantity).quantize(Decimal("1"))
+            if share:
+                shares.append((promotion, share))
+    return shares
+
+
+def record_campaign_refund(order, partner, shares, user=None):
+    """The CAMPAIGN entries giving a refund's ``shares`` ([(Promotion or None, amount)]) back to the programme,
+    one per campaign and named as its discount entries are (``record_discounts``)."""
+    for promotion, amount in shares:
+        name = promotion.title if promotion else _("Programme offer")
+        LedgerEntry.objects.create(partner=partner, order=order, kind=LedgerEntry.Kind.CAMPAIGN, amount=-amount,
+                                   note=f"{name} ({_('Refund')})"[:255],
+                                   reference=f"offer {promotion.offer_id}" if promotion else "", created_by=user)
 
 
 def entry_label(entry):

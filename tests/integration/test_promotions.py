@@ -362,3 +362,7 @@ def test_refunding_a_campaign_line_gives_the_programme_its_discount_back(client,
     assert LedgerEntry.balance(shop["cilincing"]) == Decimal("30000") - Decimal("1500") + Decimal("20000")
     # The programme paid Rp 12.000 for two kerupuk and got Rp 6.000 back.
     assert sum(e.amount for e in LedgerEntry.objects.filter(kind="campaign")) == Decimal("6000")
+    # ... and the staff's campaign list shows what the campaign cost after the refund.
+    client.force_login(staff)
+    page = client.get("/staf/kampanye/").content.decode()
+    assert "Hari UMKM" in page and "Rp\xa06.000" in page and "Rp\xa012.000" not in page
