@@ -1,4 +1,9 @@
-"""Emails to member businesses (and to staff about them), rendered from partner/email/ in the shop's language.
+"""Emails to member businesses (and to staff about them), rendered from partner/email/.
+
+A business is written to in the language it chose (``Partner.language``: asked when it applies,
+changed in its shop profile), whoever's action sends the email: a staff member working in English
+approving a listing still writes to an Indonesian-speaking business in Indonesian. Staff are
+written to in the shop's language (``LANGUAGE_CODE``).
 
 The seller centre, the back office, member transitions, listing moderation and
 ``remind_certificates`` all send through here. ``send_event`` sends through Oscar's
@@ -52,6 +57,12 @@ def _send(template, subject, recipients, context):
     return queue_email(subject, body, recipients, now=True)
 
 
+def language_of(partner):
+    """The language emails to ``partner`` are written in."""
+    language = getattr(partner, "language", "")
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def members_of(partner):
     return list(partner.users.values_list("email", flat=True))
 
@@ -60,10 +71,16 @@ def application_received(request, partner):
     staff = get_user_model().objects.filter(is_staff=True, is_active=True).values_list("email", flat=True)
     url = request.build_absolute_uri(reverse("backoffice:member", args=[partner.pk]))
     send_event("MEMBER_APPLICATION", list(staff), {"partner": partner, "url": url})
-    _send("application_received", _("We received your application"), members_of(partner), {"partner": partner})
+    with translation.override(language_of(partner)):
+        _send("application_received", _("We received your application"), members_of(partner), {"partner": partner})
 
 
 def application_decided(request, partner, action, reason):
+    with translation.override(language_of(partner)):
+        _application_decided(request, partner, action, reason)
+
+
+def _application_decided(request, partner, action, reason):
     subjects = {
         "approve": _("Welcome to OK OCE Mart: %(name)s is approved"),
         "reject": _("Your OK OCE Mart application was not approved"),
@@ -77,29 +94,33 @@ def application_decided(request, partner, action, reason):
 
 def invitation(request, invite):
     url = request.build_absolute_uri(reverse("seller:invitation", args=[invite.token]))
-    _send("invitation", _("%(name)s invites you to OK OCE Mart") % {"name": invite.partner.name}, [invite.email],
-          {"invite": invite, "url": url, "inviter": request.user})
+    with translation.override(language_of(invite.partner)):
+        _send("invitation", _("%(name)s invites you to OK OCE Mart") % {"name": invite.partner.name}, [invite.email],
+              {"invite": invite, "url": url, "inviter": request.user})
 
 
 def listing_decided(product, partner, approve, reason):
-    subject = (_("Your product %(title)s is approved") if approve else _("Your product %(title)s needs changes")) % {
-        "title": product.title
-    }
-    _send("listing_decided", subject, members_of(partner), {"product": product, "approve": approve, "reason": reason})
+    with translation.override(language_of(partner)):
+        subject = (_("Your product %(title)s is approved") if approve else _("Your product %(title)s needs changes")) % {
+            "title": product.title
+        }
+        _send("listing_decided", subject, members_of(partner), {"product": product, "approve": approve, "reason": reason})
 
 
 def certificate_expiring(partner, compliance):
-    _send("certificate_expiring", _("Halal certificate of %(title)s expires soon") % {"title": compliance.product.title},
-          members_of(partner), {"compliance": compliance, "partner": partner})
+    with translation.override(language_of(partner)):
+        _send("certificate_expiring", _("Halal certificate of %(title)s expires soon") % {"title": compliance.product.title},
+              members_of(partner), {"compliance": compliance, "partner": partner})
 
 
 def low_stock(alert):
     """A variant dropped below its low-stock threshold (partner/alerts.py): once per drop."""
     record = alert.stockrecord
     product = record.product
-    _send("low_stock", _("Low stock: %(title)s") % {"title": product.get_title()}, members_of(record.partner),
-          {"record": record, "product": product, "left": record.net_stock_level, "threshold": alert.threshold,
-           "url": f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{reverse('seller:products')}"})
+    with translation.override(language_of(record.partner)):
+        _send("low_stock", _("Low stock: %(title)s") % {"title": product.get_title()}, members_of(record.partner),
+              {"record": record, "product": product, "left": record.net_stock_level, "threshold": alert.threshold,
+               "url": f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{reverse('seller:products')}"})
 
 
 def _order_lines(order, partner):
@@ -113,7 +134,7 @@ def new_paid_order(order):
         send_event("SELLER_ORDER_PAID", members_of(partner), {
             "order": order, "partner": partner, "lines": lines, "total": sum(line.line_price_incl_tax for line in lines),
             "url": absolute(reverse("seller:order-detail", args=[order.number])),
-        })
+        }, language=language_of(partner))
 
 
 def order_refunded(order, partner, refunds):
@@ -121,4 +142,4 @@ def order_refunded(order, partner, refunds):
     send_event("SELLER_ORDER_REFUNDED", members_of(partner), {
         "order": order, "partner": partner, "refunds": refunds, "total": sum(r.amount for r in refunds),
         "url": absolute(reverse("seller:order-detail", args=[order.number])),
-    })
+    }, language=language_of(partner))

@@ -51,6 +51,10 @@ class Partner(AbstractPartner):
         help_text=_("acct_… when the platform may pay this business through Stripe Connect; empty: paid by bank transfer."),
     )
     date_reviewed = models.DateTimeField(_("date reviewed"), null=True, blank=True)
+    language = models.CharField(
+        _("language for emails"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+        help_text=_("The shop writes to this business in this language, whoever's action the email is about."),
+    )
 
     class Meta(AbstractPartner.Meta):
         pass

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -84,7 +85,7 @@ def photo_field_clean(upload):
 class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Partner
-        fields = ["name", "founder_name", "kecamatan", "address", "whatsapp", "member_number", "logo"]
+        fields = ["name", "founder_name", "kecamatan", "address", "whatsapp", "member_number", "logo", "language"]
         labels = {"name": _("Business name")}
         help_texts = {"whatsapp": _("International form without + or spaces, e.g. 6281234567890.")}
 
@@ -95,6 +96,19 @@ class ApplicationForm(forms.ModelForm):
                 self.fields[name].required = True
         self.fields["kecamatan"].queryset = Kecamatan.objects.order_by("name")
         self.fields["whatsapp"].widget.attrs.update(inputmode="numeric", placeholder="6281234567890")
+        self.fields["language"].required = False
+        if self.instance.pk is None and not self.is_bound:
+            self.initial.setdefault("language", self.default_language())
+
+    def default_language(self):
+        """A new applicant's emails are in the language they apply in; a business keeps the one it has."""
+        if self.instance.pk is not None:
+            return self.instance.language
+        language = translation.get_language()
+        return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.default_language()
 
     def clean_whatsapp(self):
         value = re.sub(r"[\s\-+]", "", self.cleaned_data["whatsapp"])
@@ -131,7 +145,7 @@ class ProfileForm(ApplicationForm):
     """An active business keeps its details up to date (the member number is staff's)."""
 
     class Meta(ApplicationForm.Meta):
-        fields = ["name", "founder_name", "kecamatan", "address", "whatsapp", "story", "logo"]
+        fields = ["name", "founder_name", "kecamatan", "address", "whatsapp", "story", "logo", "language"]
 
     def clean_member_number(self):  # not on this form
         return self.instance.member_number

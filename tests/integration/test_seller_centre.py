@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from tests.factories import PartnerFactory, ProductClassFactory, kecamatan, make_user, photo, place_order
+from tests.factories import PartnerFactory, ProductClassFactory, ProductFactory, kecamatan, make_user, photo, place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +114,54 @@ def test_apply_then_staff_approve_and_the_member_is_emailed(client, staff):
 
     client.force_login(applicant)
     assert client.get("/penjual/produk/").status_code == 200
+
+
+def test_a_business_is_written_to_in_its_own_language_whoever_acts(client, staff, seller, sepatu):
+    """An applicant applying in English hears in English, even from staff working in Indonesian; a business
+    that chose Indonesian hears in Indonesian from staff working in English; the profile changes it."""
+    applicant = make_user("dewi@batik.test")
+    client.force_login(applicant)
+    client.cookies["django_language"] = "en"
+    assert 'value="en" selected' in client.get("/penjual/daftar/").content.decode()
+    client.post("/penjual/daftar/", {
+        "name": "Batik Dewi", "founder_name": "Dewi Lestari", "kecamatan": kecamatan("cilincing").pk,
+        "address": "Jl. Kalibaru Timur 5", "whatsapp": "0812 3456 7891", "member_number": "okoce-2026-0077",
+    })
+    partner = Partner.objects.get(name="Batik Dewi")
+    assert partner.language == "en"
+    assert mail.outbox[-1].to == [applicant.email] and mail.outbox[-1].subject == "We received your application"
+
+    client.force_login(staff)
+    client.cookies["django_language"] = "id"
+    client.post(f"/staf/anggota/{partner.pk}/", {"action": "approve"})
+    assert mail.outbox[-1].to == [applicant.email]
+    assert mail.outbox[-1].subject == "Welcome to OK OCE Mart: Batik Dewi is approved"
+
+    # Ani's business kept the default, Indonesian; staff moderate in English.
+    ani = seller.partners.get()
+    assert ani.language == "id"
+    product = ProductFactory(title="Sepatu Kanvas Ani", stock__partner=ani)
+    product.moderation = product.Moderation.PENDING
+    product.save()
+    client.cookies["django_language"] = "en"
+    client.post(f"/staf/moderasi/{product.pk}/", {"action": "approve"})
+    assert mail.outbox[-1].to == [seller.email] and mail.outbox[-1].subject == "Produk Anda Sepatu Kanvas Ani disetujui"
+
+    # Ani chooses English in her shop profile (the rest of the form as it was).
+    client.force_login(seller)
+    client.cookies["django_language"] = "id"
+    form = client.get("/penjual/profil/").context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "logo"}
+    data.update(language="en", address=data.get("address") or "Jl. Kemang Raya 2")
+    response = client.post("/penjual/profil/", data)
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    ani.refresh_from_db()
+    assert ani.language == "en" and ani.name == "Sepatu Ani"
+    product.moderation = product.Moderation.PENDING
+    product.save()
+    client.force_login(staff)
+    client.post(f"/staf/moderasi/{product.pk}/", {"action": "reject", "reason": "Foto kurang jelas."})
+    assert mail.outbox[-1].subject == "Your product Sepatu Kanvas Ani needs changes"
 
 
 def test_rejected_application_is_emailed_with_the_reason_and_may_apply_again(client, staff):
