@@ -15,7 +15,6 @@ import os
 import re
 import sys
 import time
-from html.parser import HTMLParser
 from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 
@@ -30,6 +29,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connections  # noqa: E402
 from oscar.core.loading import get_model  # noqa: E402
+
+from tests.htmlforms import form_values  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 parser.add_argument("--base", required=True, help="the shop's address, e.g. http://127.0.0.1:8130")
@@ -81,7 +82,7 @@ class Browser:
     def sign_in(self, email, login_path="/accounts/login/"):
         page = self.get(login_path).text
         if login_path.startswith("/cms/"):
-            data = {**form_values(page, login_path), "username": email, "password": PASSWORDS[email]}
+            data = {**form_values(page, login_path, BASE), "username": email, "password": PASSWORDS[email]}
         else:
             data = {"login-username": email, "login-password": PASSWORDS[email], "login_submit": "1"}
         self.post(login_path, data)
@@ -89,54 +90,6 @@ class Browser:
 
 def text(response):
     return re.sub(r"\s+", " ", response.text.replace("\xa0", " "))
-
-
-class FormValues(HTMLParser):
-    """The fields of the POST form whose action is ``action`` (or the page's only one), as a browser sends them."""
-
-    def __init__(self, action):
-        super().__init__()
-        self.action, self.inside, self.values, self._select, self._textarea = action, False, {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.inside = (a.get("action") or self.action) in (self.action, BASE + self.action) and \
-                a.get("method", "").lower() == "post"
-        if not self.inside:
-            return
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("file", "submit"):
-            if a.get("type") in ("checkbox", "radio"):
-                if "checked" in a:
-                    self.values[name] = a.get("value", "on")
-            else:
-                self.values[name] = a.get("value") or ""
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and ("selected" in a or self._select not in self.values):
-            self.values[self._select] = a.get("value", "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.values[name] = ""
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.values[self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-        elif tag == "form":
-            self.inside = False
-
-
-def form_values(html, action):
-    parser = FormValues(action)
-    parser.feed(html)
-    return parser.values
 
 
 def eventually(what, probe, seconds=15):
@@ -275,7 +228,7 @@ def editor_journey():
     lead = Browser()
     lead.sign_in("lead@okoce-mart.example", "/cms/login/")
     add = f"/cms/pages/add/cms/founderstorypage/{index.pk}/"
-    data = form_values(lead.get(add).text, add)
+    data = form_values(lead.get(add).text, add, BASE)
     data.update({"title": story_title, "slug": f"kisah-prodlike-{int(time.time())}", "founder_name": business.founder_name,
                  "business": str(business.pk), "intro": f"Dari {business.kecamatan.name}, produk buatan tangan.",
                  "body-count": "0", "action-publish": "action-publish"})

@@ -18,7 +18,6 @@ import threading
 import time
 from collections import Counter
 from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,7 @@ from oscar.core.loading import get_model
 
 from payments.models import PaymentAttempt
 from tests.factories import PartnerFactory, ProductFactory, kecamatan, make_user, photo
+from tests.htmlforms import form_values
 from tests.report import report
 
 pytestmark = [pytest.mark.soak, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -41,53 +41,6 @@ SECONDS = int(os.environ.get("SOAK_SECONDS", "60"))
 SHOPPERS, SELLERS, WORKERS = 6, 2, 3
 ROOT = Path(__file__).resolve().parents[2]
 SEARCHES = ["tas", "batik", "kerupuk", "sepatu", "anyaman", "rendang", "kopi", "x"]
-
-
-class FormValues(HTMLParser):
-    """The values a browser would submit from a page's form with ``action`` (first match)."""
-
-    def __init__(self, action):
-        super().__init__()
-        self.action, self.inside, self.values, self._select, self._textarea = action, False, {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.inside = (a.get("action") or self.action) == self.action and a.get("method", "").lower() == "post"
-        if not self.inside:
-            return
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("file", "submit"):
-            if a.get("type") in ("checkbox", "radio"):
-                if "checked" in a:
-                    self.values[name] = a.get("value", "on")
-            else:
-                self.values[name] = a.get("value", "")
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and ("selected" in a or self._select not in self.values):
-            self.values[self._select] = a.get("value", "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.values[name] = ""
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.values[self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-        elif tag == "form":
-            self.inside = False
-
-
-def form_values(html, action):
-    parser = FormValues(action)
-    parser.feed(html)
-    return parser.values
 
 
 def free_port():
