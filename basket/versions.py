@@ -59,6 +59,11 @@ def vouchers_changed(sender, instance, action, reverse, pk_set=None, **kwargs):
     """A basket's vouchers changed (``reverse``: from the voucher's side, ``pk_set`` holds the baskets)."""
     if not action.startswith("post_"):
         return
+    if reverse and action == "post_clear":
+        # A voucher taken out of every basket at once (``voucher.basket_set.clear()``): the signal does not
+        # say which baskets, so every basket page is stale (the site version keys them all).
+        versions.bump_site()
+        return
     for pk in (pk_set or ()) if reverse else (instance.pk,):
         bump(pk)
 

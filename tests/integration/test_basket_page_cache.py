@@ -163,3 +163,17 @@ def test_a_basket_page_is_kept_no_longer_than_until_an_offer_starts_or_ends(shop
     later = timezone.now() + timedelta(seconds=41)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert seconds_to_next_offer_change() > 40
+
+
+def test_a_voucher_taken_out_of_every_basket_at_once_shows_on_the_next_request(shop):
+    """``voucher.basket_set.clear()`` names no basket: every basket page is re-rendered."""
+    promotion(shop["maker"], title="Kode Anyaman", kind="amount", value=20000, code="ANYAM20")
+    browser = shopper_with((shop["bag"], 1))
+    browser.post("/basket/vouchers/add/", {"code": "anyam20"})
+    browser.get("/basket/")  # the "voucher added" message
+    browser.get("/basket/")
+    cached = browser.get("/basket/")
+    assert cached["X-Page-Cache"] == "hit" and "Rp 130.000" in text(cached)
+    get_model("voucher", "Voucher").objects.get(code="ANYAM20").basket_set.clear()
+    page = browser.get("/basket/")
+    assert page["X-Page-Cache"] == "miss" and "Rp 130.000" not in text(page) and "Rp 150.000" in text(page)
