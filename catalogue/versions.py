@@ -189,3 +189,49 @@ def story_changed(sender=None, instance=None, **kwargs):
         cache.delete_many(
             [make_template_fragment_key("maker-story", [business_id, code]) for code, _name in settings.LANGUAGES]
         )
+
+
+def options_changed(sender=None, instance=None, action="", reverse=False, pk_set=None, **kwargs):
+    """The options a product asks for changed (a product class's options, a product's own options, or an
+    option itself): the products concerned read afresh, so the add to the basket and the buy box ask for
+    what they ask for now. A receiver of ``m2m_changed`` (ProductClass.options, Product.product_options)
+    and of an Option's ``post_save``, ``pre_delete`` and ``post_delete`` (``option_deleting`` and
+    ``option_deleted`` name the step)."""
+    from oscar.core.loading import get_model
+
+    Product, ProductClass, Option = (get_model("catalogue", name) for name in ("Product", "ProductClass", "Option"))
+    if action in ("pre_clear", "pre_delete"):
+        # Which classes and products lose the option: the signal after the clear (or the deletion, whose
+        # links are gone by then) does not say.
+        instance._options_users = (set(instance.productclass_set.values_list("pk", flat=True)),
+                                   set(instance.product_set.values_list("pk", flat=True)))
+        return
+    if action and not action.startswith("post_"):
+        return
+    classes, products = set(), set()
+    if isinstance(instance, Option):
+        if reverse and action == "post_clear" or action == "post_delete":
+            classes, products = getattr(instance, "_options_users", (set(), set()))
+        elif reverse and sender is ProductClass.options.through:
+            classes = set(pk_set or ())
+        elif reverse:
+            products = set(pk_set or ())
+        else:  # the option itself saved
+            classes = set(instance.productclass_set.values_list("pk", flat=True))
+            products = set(instance.product_set.values_list("pk", flat=True))
+    elif isinstance(instance, ProductClass):
+        classes = {instance.pk}
+    elif isinstance(instance, Product):
+        products = {instance.parent_id or instance.pk}
+    ids = set(Product.objects.filter(product_class__in=classes, parent=None).values_list("pk", flat=True)) if classes else set()
+    ids |= set(Product.objects.filter(pk__in=products).values_list("parent_id", flat=True)) - {None}
+    ids |= set(Product.objects.filter(pk__in=products, parent=None).values_list("pk", flat=True))
+    bump(ids)
+
+
+def option_deleting(sender, instance, **kwargs):
+    options_changed(sender, instance, action="pre_delete")
+
+
+def option_deleted(sender, instance, **kwargs):
+    options_changed(sender, instance, action="post_delete")

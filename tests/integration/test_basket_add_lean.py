@@ -203,6 +203,26 @@ def test_a_variant_posted_directly_comes_from_the_cache_and_sees_its_price_chang
     assert lines(shopper) == [(child.pk, 1)]
 
 
+@pytest.mark.parametrize("where", ["class", "product"])
+def test_an_option_added_later_is_asked_for_on_the_next_add(client, where):
+    """A required option added to the product's class (or to the product itself) after the product was
+    kept in the cache: the next add asks for it, as Oscar's form does, and an option deleted is no longer asked."""
+    Option = get_model("catalogue", "Option")
+    bag = ProductFactory(title="Tas Anyaman Purun", stock__price=Decimal("125000"))
+    add(client.__class__(), bag)  # read and kept without options
+    engraving = Option.objects.create(name="Teks ukiran", code="teks-ukiran", type=Option.TEXT, required=True)
+    (bag.product_class.options if where == "class" else bag.product_options).add(engraving)
+    shopper = client.__class__()
+    add(shopper, bag)
+    assert lines(shopper) == []  # refused: the engraving text is required
+    add(shopper, bag, **{"teks-ukiran": "Untuk Ibu"})
+    assert lines(shopper) == [(bag.pk, 1)]
+    engraving.delete()
+    other = client.__class__()
+    add(other, bag)
+    assert lines(other) == [(bag.pk, 1)]
+
+
 def test_a_listing_under_review_or_hidden_is_not_sold(client):
     bag = ProductFactory(title="Tas Anyaman Purun")
     add(client.__class__(), bag)  # cached while for sale
