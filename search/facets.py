@@ -8,7 +8,7 @@ counts (the same semantics as Elasticsearch's post_filter).
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -152,42 +152,64 @@ class Facets:
         """Facet results for ``base`` (the listing before facet filters).
 
         Every facet not chosen is counted over the same products (the listing with every choice
-        applied); product type, stock and halal among them are counted in one query
-        (``product_counts``), since each pass over a large listing costs about as much as the
-        counting itself. A chosen facet is counted alone, over the listing without its own choice.
+        applied), so category, product type, stock and halal among them are counted from one pass
+        over the listing (``listing_counts``): on a large catalogue each pass costs about as much as
+        the counting itself. A chosen facet is counted alone, over the listing without its own choice.
         """
-        together = [key for key in ("jenis", "stok", "halal") if not self.selected[key]]
-        shared = self.product_counts(base, together) if len(together) > 1 else {}
+        together = [key for key in ("kategori", "jenis", "stok", "halal") if not self.selected[key]]
+        shared = self.listing_counts(base, together) if len(together) > 1 else {}
         return [
-            self.kecamatan(base), self.categories(base),
+            self.kecamatan(base),
+            shared["kategori"] if "kategori" in shared else self.categories(base),
             shared["jenis"] if "jenis" in shared else self.product_types(base),
             self.prices(base),
             shared["stok"] if "stok" in shared else self.stock(base),
             shared["halal"] if "halal" in shared else self.halal(base),
         ]
 
-    def product_counts(self, base, keys):
-        """The results of the facets ``keys`` (among jenis, stok, halal; none of them chosen) in one
-        query over the listing: products per type, with how many of each are in stock and halal."""
+    def listing_counts(self, base, keys):
+        """The results of the facets ``keys`` (among kategori, jenis, stok, halal; none of them chosen)
+        from one query over the listing: a row per product and category, with its type and whether
+        it is in stock and halal; counted here as ``categories``, ``product_types``, ``stock`` and
+        ``halal`` count them."""
         assert not any(self.selected[key] for key in keys), keys
-        aggregates = {"n": Count("pk")}
+        listing = Product.objects.filter(pk__in=self.ids(base, None)).order_by()
+        flags = {}
         if "stok" in keys:
-            aggregates["in_stock"] = Count("pk", filter=in_stock_q())
+            flags["facet_in_stock"] = Case(When(in_stock_q(), then=Value(True)), default=Value(False), output_field=BooleanField())
         if "halal" in keys:
-            aggregates["halal"] = Count("pk", filter=halal_q())
-        rows = list(
-            Product.objects.filter(pk__in=self.ids(base, None))
-            .values("product_class__slug", "product_class__name")
-            .annotate(**aggregates)
-            .order_by("product_class__name")
-        )
+            flags["facet_halal"] = Case(When(halal_q(), then=Value(True)), default=Value(False), output_field=BooleanField())
+        fields = ["pk", "product_class_id", *flags] + (["categories__path"] if "kategori" in keys else [])
+        counted, types, in_stock, halal, in_category = set(), {}, 0, 0, {}
+        for product_id, class_id, *rest in listing.annotate(**flags).values_list(*fields):
+            flag_values, path = rest[: len(flags)], (rest[len(flags)] if "kategori" in keys else None)
+            if path:
+                for depth in range(1, len(path) // Category.steplen + 1):
+                    in_category.setdefault(path[: depth * Category.steplen], set()).add(product_id)
+            if product_id in counted:  # one row per category it is in
+                continue
+            counted.add(product_id)
+            types[class_id] = types.get(class_id, 0) + 1
+            row_flags = dict(zip(flags, flag_values))
+            in_stock += bool(row_flags.get("facet_in_stock"))
+            halal += bool(row_flags.get("facet_halal"))
         results = {}
+        if "kategori" in keys:
+            paths = dict(Category.objects.values_list("path", "pk"))
+            per_category = {}
+            for path, products in in_category.items():
+                if paths.get(path):
+                    per_category[paths[path]] = len(products)
+            results["kategori"] = self.category_result(per_category)
         if "jenis" in keys:
-            results["jenis"] = self.type_result(rows)
+            classes = ProductClass.objects.filter(pk__in=[pk for pk in types if pk]).order_by("name").values_list("pk", "slug", "name")
+            results["jenis"] = self.type_result(
+                [{"product_class__slug": slug, "product_class__name": name, "n": types[pk]} for pk, slug, name in classes]
+            )
         if "stok" in keys:
-            results["stok"] = self.stock_result(sum(row["in_stock"] for row in rows))
+            results["stok"] = self.stock_result(in_stock)
         if "halal" in keys:
-            results["halal"] = self.halal_result(sum(row["halal"] for row in rows))
+            results["halal"] = self.halal_result(halal)
         return results
 
     def ids(self, base, skip):
