@@ -3,6 +3,12 @@
 Each facet's counts are taken over the listing with every *other* selected
 facet applied, so choosing a kecamatan does not hide the other kecamatan's
 counts (the same semantics as Elasticsearch's post_filter).
+
+Kecamatan and price are counted (and filtered) from the facet table
+(``search.models.ProductFacet``, kept by ``search.facettable``): one row per listed product,
+kecamatan and price range it is sold in, instead of joining the listing's stock records to their
+businesses at each request. Category, product type, stock and halal are counted from the products
+themselves, in one pass when none of them is chosen (``Facets.listing_counts``).
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from places.models import Kecamatan
-from search.backends.database import has_stock, held_by, in_categories, sellable_stock
+from search.backends.database import has_stock, in_categories, sellable_stock
 from search.models import ProductFacet
 
 Product = get_model("catalogue", "Product")
