@@ -186,19 +186,26 @@ class Facets:
         if "halal" in keys:
             flags["facet_halal"] = Case(When(halal_q(), then=Value(True)), default=Value(False), output_field=BooleanField())
         fields = ["pk", "product_class_id", *flags] + (["categories__path"] if "kategori" in keys else [])
+        # Positions in each row, read once: the loop runs once per product and category of the listing.
+        stock_at = fields.index("facet_in_stock") if "facet_in_stock" in flags else None
+        halal_at = fields.index("facet_halal") if "facet_halal" in flags else None
+        path_at = fields.index("categories__path") if "kategori" in keys else None
+        steplen = Category.steplen
         counted, types, in_stock, halal, in_category = set(), {}, 0, 0, {}
-        for product_id, class_id, *rest in listing.annotate(**flags).values_list(*fields):
-            flag_values, path = rest[: len(flags)], (rest[len(flags)] if "kategori" in keys else None)
-            if path:
-                for depth in range(1, len(path) // Category.steplen + 1):
-                    in_category.setdefault(path[: depth * Category.steplen], set()).add(product_id)
+        for row in listing.annotate(**flags).values_list(*fields):
+            product_id = row[0]
+            path = row[path_at] if path_at is not None else None
+            if path:  # the product counts in its category and each of the category's ancestors
+                for end in range(steplen, len(path) + 1, steplen):
+                    in_category.setdefault(path[:end], set()).add(product_id)
             if product_id in counted:  # one row per category it is in
                 continue
             counted.add(product_id)
-            types[class_id] = types.get(class_id, 0) + 1
-            row_flags = dict(zip(flags, flag_values))
-            in_stock += bool(row_flags.get("facet_in_stock"))
-            halal += bool(row_flags.get("facet_halal"))
+            types[row[1]] = types.get(row[1], 0) + 1
+            if stock_at is not None and row[stock_at]:
+                in_stock += 1
+            if halal_at is not None and row[halal_at]:
+                halal += 1
         results = {}
         if "kategori" in keys:
             paths = dict(Category.objects.values_list("path", "pk"))
