@@ -7,6 +7,10 @@ for the products a change touched. It is called by ``search.indexing.product_cha
 every change that can affect it reaches: a product or variant saved or deleted (``is_public``,
 moderation), a stock record saved or deleted, a member business saved (suspension,
 reactivation), and after a bulk load (``rebuild_texts``).
+
+The facet table (``search.models.ProductFacet``: where and at what price each listed product is
+sold) follows the same rule and is rewritten here too, for the same products, in the same
+transaction (``search.facettable``).
 """
 
 from django.db.models import Q
@@ -22,8 +26,12 @@ def for_sale_q():
 
 
 def refresh(ids=None):
-    """Recompute ``for_sale`` for products ``ids`` (browsable ids), or for every product."""
-    products = Product.objects.all() if ids is None else Product.objects.filter(pk__in=list(ids))
+    """Recompute ``for_sale`` and the facet table's rows for products ``ids`` (browsable ids), or for every product."""
+    from search import facettable
+
+    ids = None if ids is None else list(ids)
+    products = Product.objects.all() if ids is None else Product.objects.filter(pk__in=ids)
     on = products.filter(for_sale_q()).exclude(for_sale=True).update(for_sale=True)
     off = products.filter(for_sale=True).exclude(for_sale_q()).update(for_sale=False)
+    facettable.refresh(ids)
     return on, off
