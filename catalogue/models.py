@@ -65,6 +65,10 @@ class Product(AbstractProduct):
     # active member business (its own or a public variant's). Kept by search.forsale.refresh on
     # every change that affects it, so listings filter and count on an index, not a correlated EXISTS.
     for_sale = models.BooleanField(_("for sale"), default=False, editable=False)
+    # Denormalised "in stock": units on hand, not held, of its own or a public variant's sellable stock.
+    # Kept with for_sale, and by search.indexing.stock_changed for holds, releases and shipments (which
+    # change stock without a save), so the "in stock" facet is a column, not two EXISTS per product.
+    in_stock = models.BooleanField(_("in stock"), default=False, editable=False)
     # Denormalised like Oscar's ``rating`` (the average of visible reviews), so cards and both
     # search engines read the count without a query per product.
     num_reviews = models.PositiveIntegerField(_("number of reviews"), default=0, editable=False)

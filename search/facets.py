@@ -125,7 +125,8 @@ def priced_in_q(value):
 
 
 def in_stock_q():
-    return has_stock(sellable_stock().filter(num_in_stock__gt=Coalesce(F("num_allocated"), 0)))
+    """Products in stock: the column ``search.forsale`` keeps (``forsale.in_stock_q`` computes it)."""
+    return Q(in_stock=True)
 
 
 def halal_q():

@@ -8,6 +8,10 @@ every change that can affect it reaches: a product or variant saved or deleted (
 moderation), a stock record saved or deleted, a member business saved (suspension,
 reactivation), and after a bulk load (``rebuild_texts``).
 
+``Product.in_stock`` (units on hand and not held, of that same stock) is computed here too, also for
+holds, releases and shipments, which change stock without a save (``refresh_in_stock``, called by
+``search.indexing.stock_changed``): the "in stock" facet filters and counts on the column.
+
 The facet table (``search.models.ProductFacet``: where and at what price each listed product is
 sold) follows the same rule and is rewritten here too, for the same products, in the same
 transaction (``search.facettable``).
@@ -25,13 +29,33 @@ def for_sale_q():
     return Q(parent=None, is_public=True) & has_stock(sellable_stock())
 
 
+def in_stock_q():
+    """Computed from the stock records (what ``Product.in_stock`` keeps): own or a public variant's
+    sellable stock with units on hand that are not held."""
+    from django.db.models import F
+    from django.db.models.functions import Coalesce
+
+    from search.backends.database import has_stock, sellable_stock
+
+    return has_stock(sellable_stock().filter(num_in_stock__gt=Coalesce(F("num_allocated"), 0)))
+
+
+def refresh_in_stock(ids=None):
+    """Recompute ``in_stock`` for products ``ids`` (browsable ids), or for every product."""
+    products = Product.objects.all() if ids is None else Product.objects.filter(pk__in=list(ids))
+    on = products.filter(in_stock_q()).exclude(in_stock=True).update(in_stock=True)
+    off = products.filter(in_stock=True).exclude(in_stock_q()).update(in_stock=False)
+    return on, off
+
+
 def refresh(ids=None):
-    """Recompute ``for_sale`` and the facet table's rows for products ``ids`` (browsable ids), or for every product."""
+    """Recompute ``for_sale``, ``in_stock`` and the facet table's rows for products ``ids`` (browsable ids), or for every product."""
     from search import facettable
 
     ids = None if ids is None else list(ids)
     products = Product.objects.all() if ids is None else Product.objects.filter(pk__in=ids)
     on = products.filter(for_sale_q()).exclude(for_sale=True).update(for_sale=True)
     off = products.filter(for_sale=True).exclude(for_sale_q()).update(for_sale=False)
+    refresh_in_stock(ids)
     facettable.refresh(ids)
     return on, off

@@ -194,16 +194,16 @@ def batches(size=1000):
 
 
 def stock_changed(stockrecord_ids):
-    """Holds, releases and shipments change "in stock" without a save signal.
-
-    The database engine reads stock live, so only Elasticsearch needs telling, and the
-    products' cached fragments (``catalogue.versions``) are dropped.
+    """Holds, releases and shipments change "in stock" without a save signal: ``Product.in_stock`` is
+    recomputed (``search.forsale``), Elasticsearch told, and the products' cached fragments
+    (``catalogue.versions``) dropped.
     """
     if is_paused():
         return
     StockRecord = get_model("partner", "StockRecord")
     ids = root_ids(set(StockRecord.objects.filter(pk__in=list(stockrecord_ids)).values_list("product_id", flat=True)))
-    # A hold or a shipment can sell a product out: its cached cards are stale.
+    # A hold or a shipment can sell a product out: its "in stock" and its cached cards are stale.
+    forsale.refresh_in_stock(ids)
     versions.bump(ids)
     if ids and elasticsearch_enabled():
         IndexQueue.objects.bulk_create([IndexQueue(product_id=i) for i in ids])

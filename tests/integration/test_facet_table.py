@@ -27,8 +27,9 @@ from places.models import Kecamatan
 from search import facettable, indexing
 from search.backends.database import DatabaseBackend, has_stock, held_by, in_categories, sellable_stock
 from search.facets import (
-    PRICE_RANGES, FacetResult, Facets, Option, categories_with_descendants, halal_q, in_stock_q, price_q, root_product,
+    PRICE_RANGES, FacetResult, Facets, Option, categories_with_descendants, halal_q, price_q, root_product,
 )
+from search.forsale import in_stock_q as live_in_stock_q
 from search.models import ProductFacet
 from tests.factories import PartnerFactory, ProductClassFactory, ProductFactory, kecamatan, make_user
 
@@ -42,7 +43,8 @@ FoodCompliance = get_model("partner", "FoodCompliance")
 class JoinedFacets(Facets):
     """The computation before the facet table, kept here as the reference: kecamatan and price counted
     by joining the listing's stock records to their businesses, the kecamatan and price filters on the
-    stock records, each facet counted by its own query."""
+    stock records, each facet counted by its own query, "in stock" computed from the stock records
+    (``Product.in_stock`` keeps it now)."""
 
     def apply(self, qs, skip=None):
         chosen = self.selected
@@ -55,10 +57,13 @@ class JoinedFacets(Facets):
         if chosen["harga"] and skip != "harga":
             qs = qs.filter(has_stock(sellable_stock().filter(price_q(chosen["harga"][0]))))
         if chosen["stok"] and skip != "stok":
-            qs = qs.filter(in_stock_q())
+            qs = qs.filter(live_in_stock_q())
         if chosen["halal"] and skip != "halal":
             qs = qs.filter(halal_q())
         return qs
+
+    def stock(self, base):
+        return self.stock_result(Product.objects.filter(pk__in=self.ids(base, "stok")).filter(live_in_stock_q()).count())
 
     def count(self, base):
         return [
@@ -301,3 +306,23 @@ def test_a_product_has_rows_exactly_when_it_is_for_sale(catalogue):
     assert set(ProductFacet.objects.values_list("product_id", flat=True)) == listed
     assert catalogue["empty"].pk in listed  # out of stock is still listed (and counted where it is sold)
     assert facettable.price_band(Decimal("50000")) == 1 and facettable.price_band(None) is None
+
+
+def test_a_hold_that_takes_the_last_units_leaves_in_stock_until_released(page, catalogue):
+    """Holds and releases change stock without a save; "in stock" (``Product.in_stock``) follows them."""
+    from payments import stock
+
+    lamp = catalogue["lamp"]
+    record = lamp.stockrecords.get()
+    record.num_in_stock = 1
+    record.save()
+    in_stock_before = page()["stok"]["1"][0]
+    assert page("stok=1&kecamatan=cakung")["harga"].get("500000-") == (1, False)
+    stock.hold({record.pk: (1, lamp.title)})
+    after = page()
+    assert after["stok"]["1"] == (in_stock_before - 1, False)
+    assert "500000-" not in page("stok=1&kecamatan=cakung")["harga"]
+    assert Product.objects.get(pk=lamp.pk).in_stock is False
+    stock.release({record.pk: (1, lamp.title)})
+    assert page()["stok"]["1"] == (in_stock_before, False)
+    assert Product.objects.get(pk=lamp.pk).in_stock is True
