@@ -184,12 +184,21 @@ class DatabaseBackend:
 
     @staticmethod
     def facet_counts(q, facets, base, words):
-        """Facet counts, cached briefly per listing and choice: on a large catalogue
-        they cost more than the page itself, and a few minutes' lag is harmless."""
+        """Facet counts, kept per listing and choice at the site version (``catalogue.versions``): any
+        change to the catalogue (a price, stock, a hold, a suspension) counts afresh on the next request,
+        as the listing itself does. Read before counting, so counts are never stored under a newer
+        version than they saw."""
+        from catalogue import versions
+
         scope = (getattr(q.category, "pk", None), getattr(q.kecamatan, "pk", None), getattr(q.partner, "pk", None))
         chosen = sorted((k, tuple(v)) for k, v in facets.selected.items())
-        key = "facets:" + hashlib.sha1(repr((get_language(), scope, words, chosen)).encode()).hexdigest()
-        return cache.get_or_set(key, lambda: facets.count(base), settings.FACET_CACHE_SECONDS)
+        at = versions.site_version()
+        key = "facets:" + hashlib.sha1(repr((get_language(), scope, words, chosen, at)).encode()).hexdigest()
+        counted = cache.get(key)
+        if counted is None:
+            counted = facets.count(base)
+            cache.set(key, counted, versions.store_seconds(settings.FACET_CACHE_SECONDS))
+        return counted
 
     def sort(self, qs, sort, near=None, ranked_tokens=()):
         if sort in ("price-asc", "price-desc"):

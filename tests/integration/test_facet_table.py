@@ -326,3 +326,20 @@ def test_a_hold_that_takes_the_last_units_leaves_in_stock_until_released(page, c
     stock.release({record.pk: (1, lamp.title)})
     assert page()["stok"]["1"] == (in_stock_before, False)
     assert Product.objects.get(pk=lamp.pk).in_stock is True
+
+
+def test_kept_counts_follow_a_change_on_the_next_request(client, settings, catalogue):
+    """The database engine keeps facet counts (FACET_CACHE_SECONDS) at the site version: a price change
+    shows in the next request's counts, not minutes later."""
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FACET_CACHE_SECONDS = 300
+
+    def harga():
+        return counts(client.get("/catalogue/?kecamatan=cakung").context["facet_results"])["harga"]
+
+    assert harga()["500000-"] == (1, False)
+    assert harga()["500000-"] == (1, False)  # kept
+    record = catalogue["lamp"].stockrecords.get()
+    record.price = Decimal("300000")
+    record.save()
+    assert "500000-" not in harga() and harga()["250000-500000"] == (2, False)
