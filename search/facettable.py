@@ -20,11 +20,9 @@ transaction as the change (``search.indexing.product_changed`` reaches it for ev
 variant, stock record and member business save or delete, which covers price, moderation,
 ``is_public``, suspension, reactivation and a business moving to another kecamatan), and
 ``refresh()`` for the whole catalogue after bulk loads (``rebuild_texts``). ``manage.py facet_table``
-refills it with a progress bar. Holds and allocations (``num_allocated``) change no row: "in stock" is
-not kept here but counted from the stock records, as before (measured at 100,000 products: the
-"in stock" count itself is no dearer than the other counts over the same listing; it is the kecamatan
-count with "in stock" chosen that pays about 45 ms more for an EXISTS per product of a 20,000-product
-category, which does not justify hooking every hold and release).
+refills it with a progress bar. Holds and allocations (``num_allocated``) change no row: whether a
+product is in stock is the column ``Product.in_stock`` (``search.forsale.refresh_in_stock``, also
+called for holds, releases and shipments by ``search.indexing.stock_changed``).
 
 Two transactions rewriting the same product at once (PostgreSQL) may both insert its rows: the
 duplicates change no count (products are counted DISTINCT, filters are IN lists) and go with the

@@ -85,8 +85,8 @@ class ProductFacet(models.Model):
     Kept by ``search.facettable.refresh``, called from ``search.forsale.refresh`` wherever
     ``Product.for_sale`` is recomputed (``search.indexing.product_changed``: product, variant,
     stock record and member business saves and deletes; ``rebuild_texts`` after bulk loads);
-    ``manage.py facet_table`` refills it. Whether a product is *in stock* is not kept here: holds
-    and allocations change it without a save, and it is counted from the stock records as before.
+    ``manage.py facet_table`` refills it. Whether a product is *in stock* is not kept here but in
+    ``Product.in_stock`` (``search.forsale``), which holds and releases move too.
     """
 
     product = models.ForeignKey("catalogue.Product", on_delete=models.CASCADE, related_name="facet_rows", db_index=False)
