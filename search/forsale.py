@@ -41,8 +41,9 @@ def in_stock_q():
 
 
 def refresh_in_stock(ids=None):
-    """Recompute ``in_stock`` for products ``ids`` (browsable ids), or for every product."""
-    products = Product.objects.all() if ids is None else Product.objects.filter(pk__in=list(ids))
+    """Recompute ``in_stock`` for products ``ids`` (browsable ids), or for every product. Each UPDATE
+    reads the products in key order, so two of them never lock the same rows crosswise."""
+    products = Product.objects.all() if ids is None else Product.objects.filter(pk__in=sorted(ids))
     on = products.filter(in_stock_q()).exclude(in_stock=True).update(in_stock=True)
     off = products.filter(in_stock=True).exclude(in_stock_q()).update(in_stock=False)
     return on, off

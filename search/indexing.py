@@ -195,16 +195,19 @@ def batches(size=1000):
 
 def stock_changed(stockrecord_ids):
     """Holds, releases and shipments change "in stock" without a save signal: ``Product.in_stock`` is
-    recomputed (``search.forsale``), Elasticsearch told, and the products' cached fragments
-    (``catalogue.versions``) dropped.
+    recomputed after the commit (``search.forsale``), Elasticsearch told, and the products' cached
+    fragments (``catalogue.versions``) dropped.
     """
     if is_paused():
         return
     StockRecord = get_model("partner", "StockRecord")
     ids = root_ids(set(StockRecord.objects.filter(pk__in=list(stockrecord_ids)).values_list("product_id", flat=True)))
-    # A hold or a shipment can sell a product out: its "in stock" and its cached cards are stale.
-    forsale.refresh_in_stock(ids)
+    # A hold or a shipment can sell a product out: its cached cards are stale, and its "in stock" is
+    # recomputed once the hold commits, in a statement of its own: inside the hold's transaction two
+    # checkouts of the same products in another order would lock the product rows crosswise (deadlock).
     versions.bump(ids)
+    if ids:
+        transaction.on_commit(lambda: forsale.refresh_in_stock(ids), robust=True)
     if ids and elasticsearch_enabled():
         IndexQueue.objects.bulk_create([IndexQueue(product_id=i) for i in ids])
         transaction.on_commit(schedule_flush, robust=True)

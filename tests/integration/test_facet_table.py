@@ -308,8 +308,9 @@ def test_a_product_has_rows_exactly_when_it_is_for_sale(catalogue):
     assert facettable.price_band(Decimal("50000")) == 1 and facettable.price_band(None) is None
 
 
-def test_a_hold_that_takes_the_last_units_leaves_in_stock_until_released(page, catalogue):
-    """Holds and releases change stock without a save; "in stock" (``Product.in_stock``) follows them."""
+def test_a_hold_that_takes_the_last_units_leaves_in_stock_until_released(page, catalogue, django_capture_on_commit_callbacks):
+    """Holds and releases change stock without a save; "in stock" (``Product.in_stock``) follows them
+    once they commit."""
     from payments import stock
 
     lamp = catalogue["lamp"]
@@ -318,12 +319,14 @@ def test_a_hold_that_takes_the_last_units_leaves_in_stock_until_released(page, c
     record.save()
     in_stock_before = page()["stok"]["1"][0]
     assert page("stok=1&kecamatan=cakung")["harga"].get("500000-") == (1, False)
-    stock.hold({record.pk: (1, lamp.title)})
+    with django_capture_on_commit_callbacks(execute=True):
+        stock.hold({record.pk: (1, lamp.title)})
     after = page()
     assert after["stok"]["1"] == (in_stock_before - 1, False)
     assert "500000-" not in page("stok=1&kecamatan=cakung")["harga"]
     assert Product.objects.get(pk=lamp.pk).in_stock is False
-    stock.release({record.pk: (1, lamp.title)})
+    with django_capture_on_commit_callbacks(execute=True):
+        stock.release({record.pk: (1, lamp.title)})
     assert page()["stok"]["1"] == (in_stock_before, False)
     assert Product.objects.get(pk=lamp.pk).in_stock is True
 
