@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from places.models import Kecamatan
-from search.backends.database import has_stock, in_categories, sellable_stock
+from search.backends.database import in_categories
 from search.models import ProductFacet
 
 Product = get_model("catalogue", "Product")
@@ -125,7 +125,7 @@ def priced_in_q(value):
 
 
 def in_stock_q():
-    """Products in stock: the column ``search.forsale`` keeps (``forsale.in_stock_q`` computes it)."""
+    """Products in stock: the column ``search.forsale`` keeps (``forsale.stock_on_hand_q`` computes it)."""
     return Q(in_stock=True)
 
 

@@ -29,7 +29,7 @@ def for_sale_q():
     return Q(parent=None, is_public=True) & has_stock(sellable_stock())
 
 
-def in_stock_q():
+def stock_on_hand_q():
     """Computed from the stock records (what ``Product.in_stock`` keeps): own or a public variant's
     sellable stock with units on hand that are not held."""
     from django.db.models import F
@@ -44,8 +44,8 @@ def refresh_in_stock(ids=None):
     """Recompute ``in_stock`` for products ``ids`` (browsable ids), or for every product. Each UPDATE
     reads the products in key order, so two of them never lock the same rows crosswise."""
     products = Product.objects.all() if ids is None else Product.objects.filter(pk__in=sorted(ids))
-    on = products.filter(in_stock_q()).exclude(in_stock=True).update(in_stock=True)
-    off = products.filter(in_stock=True).exclude(in_stock_q()).update(in_stock=False)
+    on = products.filter(stock_on_hand_q()).exclude(in_stock=True).update(in_stock=True)
+    off = products.filter(in_stock=True).exclude(stock_on_hand_q()).update(in_stock=False)
     return on, off
 
 

@@ -29,7 +29,7 @@ from search.backends.database import DatabaseBackend, has_stock, held_by, in_cat
 from search.facets import (
     PRICE_RANGES, FacetResult, Facets, Option, categories_with_descendants, halal_q, price_q, root_product,
 )
-from search.forsale import in_stock_q as live_in_stock_q
+from search.forsale import stock_on_hand_q as live_in_stock_q
 from search.models import ProductFacet
 from tests.factories import PartnerFactory, ProductClassFactory, ProductFactory, kecamatan, make_user
 
