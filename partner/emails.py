@@ -30,6 +30,11 @@ def absolute(path):
     return settings.BASE_URL.rstrip("/") + path
 
 
+def supported_language(code):
+    """``code`` if the shop speaks it (``LANGUAGES``), else the shop's language (``LANGUAGE_CODE``)."""
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def send_event(code, recipients, context, language=None):
     """Render Oscar's communication event ``code`` (templates ``oscar/communication/emails/commtype_<code>_*``,
     or the dashboard's edited copy) in ``language`` and send it, text and HTML, to each recipient.
@@ -38,7 +43,7 @@ def send_event(code, recipients, context, language=None):
     recipients = [r for r in dict.fromkeys(recipients) if r]
     if not recipients:
         return 0
-    language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    language = supported_language(language)
     with translation.override(language):
         messages = CommunicationEventType.objects.get_and_render(
             code, {"site": {"name": settings.OSCAR_SHOP_NAME, "url": settings.BASE_URL}, "language": language, **context})
@@ -59,8 +64,7 @@ def _send(template, subject, recipients, context):
 
 def language_of(partner):
     """The language emails to ``partner`` are written in."""
-    language = getattr(partner, "language", "")
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    return supported_language(getattr(partner, "language", ""))
 
 
 def members_of(partner):

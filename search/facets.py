@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from places.models import Kecamatan
-from search.backends.database import in_categories
+from search.backends.database import in_categories, sold_in_q
 from search.models import ProductFacet
 
 Product = get_model("catalogue", "Product")
@@ -105,17 +105,6 @@ def filter_first(qs, condition):
     return qs
 
 
-def sold_in_q(slugs):
-    """Listed products sold in the kecamatan ``slugs``, from the facet table (``search.facettable``).
-
-    For a listing's products (all ``for_sale``) the same as ``held_by(sellable_stock(kecamatan__slug__in=
-    slugs))``: own or a public variant's stock held by an active business there. The table answers it
-    from its (kecamatan, product) index, about half the time of the two IN lists over stock records
-    at 100,000 products, and every facet count and the listing itself carry this condition.
-    """
-    return Q(pk__in=ProductFacet.objects.filter(kecamatan__slug__in=slugs).values("product_id"))
-
-
 def priced_in_q(value):
     """Listed products with sellable stock (own or a public variant's) in the price range ``value``,
     from the facet table: for a listing's products the same as ``has_stock(sellable_stock().filter(
@@ -158,7 +147,7 @@ class Facets:
     def apply(self, qs, skip=None):
         chosen = self.selected
         if chosen["kecamatan"] and skip != "kecamatan":
-            qs = filter_first(qs, sold_in_q(chosen["kecamatan"]))
+            qs = filter_first(qs, sold_in_q(kecamatan__slug__in=chosen["kecamatan"]))
         if chosen["kategori"] and skip != "kategori":
             qs = qs.filter(in_categories(categories_with_descendants(chosen["kategori"])))
         if chosen["jenis"] and skip != "jenis":

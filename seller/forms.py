@@ -19,6 +19,7 @@ from catalogue.models import categories_for
 from catalogue.photos import PhotosField, clean_photo
 from partner import couriers
 from places.models import Kecamatan
+from partner.emails import supported_language
 
 Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")
@@ -104,8 +105,7 @@ class ApplicationForm(forms.ModelForm):
         """A new applicant's emails are in the language they apply in; a business keeps the one it has."""
         if self.instance.pk is not None:
             return self.instance.language
-        language = translation.get_language()
-        return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        return supported_language(translation.get_language())
 
     def clean_language(self):
         return self.cleaned_data.get("language") or self.default_language()

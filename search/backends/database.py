@@ -55,6 +55,18 @@ def held_by(stock):
     )
 
 
+def sold_in_q(**kecamatan):
+    """Listed products sold in the kecamatan matching ``kecamatan`` (lookups on ``ProductFacet.kecamatan``,
+    e.g. ``kecamatan=k`` or ``kecamatan__slug__in=slugs``), from the facet table (``search.facettable``).
+
+    For listed products (all ``for_sale``) the same as ``held_by(sellable_stock(kecamatan…))``: own or a
+    public variant's stock held by an active business there, read from the table's (kecamatan, product)
+    index rather than two IN lists over stock records."""
+    from search.models import ProductFacet
+
+    return Q(pk__in=ProductFacet.objects.filter(**kecamatan).values("product_id"))
+
+
 def in_categories(categories):
     """Products in any of ``categories``, without a join (no duplicates, no DISTINCT)."""
     ProductCategory = get_model("catalogue", "ProductCategory")
@@ -109,12 +121,9 @@ class DatabaseBackend:
             filters = {"pk": partner.pk} if kecamatan is None else {"pk": partner.pk, "kecamatan": kecamatan}
             qs = qs.filter(held_by(sellable_stock(**filters)))
         elif kecamatan is not None:
-            # Sold in the kecamatan: from the facet table (search.facettable), the same products as
-            # ``held_by(sellable_stock(kecamatan=kecamatan))`` read from one index, and first in the query
-            # (SQLite drives by its first IN list: a kecamatan holds a few percent of the catalogue).
-            from search.models import ProductFacet
-
-            qs = qs.filter(pk__in=ProductFacet.objects.filter(kecamatan=kecamatan).values("product_id"))
+            # First in the query: SQLite drives by its first IN list, and a kecamatan holds a few percent of
+            # the catalogue.
+            qs = qs.filter(sold_in_q(kecamatan=kecamatan))
         if category is not None:
             qs = qs.filter(in_categories(category.get_descendants_and_self()))
         if query:
