@@ -9,6 +9,7 @@ query of its own. Here one set of queries reads them all, whatever the number of
 
 from collections import defaultdict
 
+from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from oscar.apps.basket.abstract_models import AbstractBasket
 from oscar.core.loading import get_class, get_model
@@ -101,7 +102,16 @@ class Basket(AbstractBasket):
 
     def add_product(self, product, quantity=1, options=None):
         """Oscar's ``add_product``; a new basket's first line is created without looking for it first,
-        and is then the basket's lines (no re-reading of what was just written)."""
+        and is then the basket's lines (no re-reading of what was just written).
+
+        One transaction for the basket, its line and the line's options: one commit (on SQLite, one wait
+        for the write lock and one append to the log) instead of one per row, and the write lock held for
+        the writes only, not while the offers and messages that follow are worked out (on SQLite two
+        shoppers adding at the same moment otherwise queue behind each other's whole request)."""
+        with transaction.atomic():
+            return self._add_product(product, quantity, options)
+
+    def _add_product(self, product, quantity, options):
         if self.id:
             return self._add_to_saved_basket(product, quantity, options)
         options = options or []

@@ -1,5 +1,4 @@
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.views.generic import FormView
@@ -126,7 +125,7 @@ class BasketAddView(views.BasketAddView):
     """Oscar's add to the basket, with the product (and a parent's variants, and any options) read from
     the cache under the product's version (``product_for_add``), Oscar's analytics counted in batches
     (``basket.additions``), the messages written without templates (``basket.utils``) and the
-    basket, its line and the counters in one transaction."""
+    basket and its line written in one transaction (``Basket.add_product``)."""
 
     def get_product_queryset(self):
         return product_queryset()
@@ -143,9 +142,3 @@ class BasketAddView(views.BasketAddView):
 
     def get_success_message(self, form):
         return addition_message(form.product, form.cleaned_data["quantity"])
-
-    def form_valid(self, form):
-        # One transaction for the basket and its line: one commit (and, on SQLite, one wait for the write
-        # lock and one sync of the log) instead of two.
-        with transaction.atomic():
-            return super().form_valid(form)
