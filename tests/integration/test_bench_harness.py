@@ -101,3 +101,52 @@ def test_the_wrk_script_and_percentiles():
     assert 'wrk.method = "POST"' in script and "latency:percentile(95)" in script and "%d" in script
     assert wb.percentile([1, 2, 3, 4, 5], 50) == 3 and wb.percentile([], 95) == 0.0
     assert wb.percentile(list(range(101)), 95) == 95
+
+
+def test_the_add_bound_servers_write_a_basket_the_shop_reads(catalogue, client, floor_urls, settings):
+    """bench/add_bound.py's cut-down adds (bench/add_bound_wsgi.py) still write what the shop's add
+    writes: its figures stay about adding to the basket, and a change to Oscar's basket tables breaks
+    this test rather than the benchmark's plain INSERTs."""
+    from oscar.core.loading import get_model
+
+    urlconf = settings.ROOT_URLCONF
+    from bench import add_bound_wsgi
+
+    settings.ROOT_URLCONF = urlconf  # importing it sets the bench URLconf for gunicorn, as floor_wsgi does
+    Basket = get_model("basket", "Basket")
+    add = next(p for p in wb.pick_pages() if p.method == "POST")
+
+    def new_shoppers_add():
+        from django.test import Client
+
+        shopper = Client()
+        before = set(Basket.objects.values_list("pk", flat=True))
+        response = shopper.post(add.path, add.data)
+        assert response.status_code == 302
+        (pk,) = set(Basket.objects.values_list("pk", flat=True)) - before
+        basket = Basket.objects.get(pk=pk)
+        lines = [(line.product_id, line.stockrecord_id, line.quantity, line.line_reference, line.price_excl_tax,
+                  line.price_incl_tax, line.price_currency) for line in basket.lines.all()]
+        page = shopper.get("/basket/")  # the basket cookie the add set finds this basket
+        assert page.status_code == 200 and page.context["basket"].pk == pk
+        return basket.status, lines, page.context["basket"].num_items
+
+    shop = new_shoppers_add()
+    assert shop[0] == Basket.OPEN and len(shop[1]) == 1 and shop[2] == 1
+    with pytest.raises(ValueError):
+        add_bound_wsgi.install(["templates"])
+    for cuts in (["offers"], ["offers", "orm"]):
+        from basket import models, utils
+
+        undo = add_bound_wsgi.install(cuts)
+        try:
+            # The cuts are in place (this is not the shop's add answering)...
+            assert (models.Basket.add_product.__qualname__ == "Basket.add_product") is ("orm" not in cuts)
+            assert utils.BasketMessageGenerator.apply_messages.__qualname__ != "BasketMessageGenerator.apply_messages"
+            # ... and what they write is what the shop's add writes, and the shop reads it.
+            assert new_shoppers_add() == shop, cuts
+        finally:
+            undo()
+    assert new_shoppers_add() == shop  # undone: the shop's own add again
+    assert models.Basket.add_product.__qualname__ == "Basket.add_product"
+    assert utils.BasketMessageGenerator.apply_messages.__qualname__ == "BasketMessageGenerator.apply_messages"
