@@ -126,7 +126,7 @@ def test_the_add_bound_servers_write_a_basket_the_shop_reads(catalogue, client, 
         (pk,) = set(Basket.objects.values_list("pk", flat=True)) - before
         basket = Basket.objects.get(pk=pk)
         lines = [(line.product_id, line.stockrecord_id, line.quantity, line.line_reference, line.price_excl_tax,
-                  line.price_incl_tax, line.price_currency) for line in basket.lines.all()]
+                  line.price_incl_tax, line.price_currency, line.tax_code) for line in basket.lines.all()]
         page = shopper.get("/basket/")  # the basket cookie the add set finds this basket
         assert page.status_code == 200 and page.context["basket"].pk == pk
         return basket.status, lines, page.context["basket"].num_items
