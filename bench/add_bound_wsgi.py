@@ -9,9 +9,10 @@ This is a measuring tool, not a shop. What it cuts, a shopper would miss:
   totals …" message (``BasketMessageGenerator.apply_messages`` does nothing). The "… is in your
   basket" message stays.
 - ``orm``: a new shopper's first add writes the basket and its line with two plain INSERTs on
-  Django's connection, in one transaction: no model ``save()``, no signals (so no basket version
-  and no stock or price checks beyond the pricing strategy's), no offer bookkeeping on the basket.
-  Any other add (a basket already saved, a product with options) is the shop's own.
+  Django's connection, in one transaction: no model ``save()``, no signals (so no basket version:
+  a basket page in the page cache would not know it changed), no lines kept on the basket object.
+  The price and stock record still come from the pricing strategy, as in the shop; any other add
+  (a basket already saved, a product with options, no price) is the shop's own.
 
 Everything else is the shop's: gunicorn, the middleware, CSRF, the URL, the product from the
 cache, the add form and its stock check, the analytics counter, the cookies, the redirect.
