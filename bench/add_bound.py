@@ -134,9 +134,7 @@ def main():
     markdown = table(results, args, meta)
     print()
     print(markdown)
-    wb.RESULTS.mkdir(parents=True, exist_ok=True)
-    path = wb.RESULTS / f"add-bound-{args.size}-{time.strftime('%Y%m%d-%H%M%S')}.md"
-    path.write_text(markdown)
+    path, _png = wb.write(args.size, markdown, name="add-bound")
     print(f"written: {path}")
     if failures:
         print("Pages that answered something else:\n  " + "\n  ".join(failures))

@@ -698,10 +698,10 @@ def chart(pages, results, path, title, cached=None):
     plt.close(fig)
 
 
-def write(size, markdown, png_writer=None):
-    """bench/results/web-<size>-<timestamp>.md (+ .png); returns the paths."""
+def write(size, markdown, png_writer=None, name="web"):
+    """bench/results/<name>-<size>-<timestamp>.md (+ .png); returns the paths."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stem = RESULTS / f"web-{size}-{time.strftime('%Y%m%d-%H%M%S')}"
+    stem = RESULTS / f"{name}-{size}-{time.strftime('%Y%m%d-%H%M%S')}"
     md = stem.with_suffix(".md")
     md.write_text(markdown)
     png = None
